@@ -56,6 +56,7 @@ html_theme = "furo"
 html_title = "The Alibaba–FAW alliance"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
+html_favicon = "_static/favicon.svg"
 html_baseurl = os.environ.get("SITE_BASE_URL", "")
 html_last_updated_fmt = None
 html_theme_options = {

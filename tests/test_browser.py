@@ -1,0 +1,119 @@
+"""What a reader sees in Chromium: every diagram drawn, in light and in dark,
+sized to its content, with a visible fullscreen control, and no request that
+leaves the site."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from conftest import DOCS, PAGES
+
+from tools.browser import offline_page
+
+DIAGRAM_PAGES = sorted(p.stem for p in DOCS.glob("*.md") if "{mermaid}" in p.read_text())
+
+DRAWN = """() => [...document.querySelectorAll('pre.mermaid')].every(
+    pre => pre.dataset.processed === 'true' && pre.querySelector('svg[aria-roledescription]'))"""
+REDRAWN = """() => [...document.querySelectorAll('pre.mermaid')].every(
+    pre => pre.querySelector('svg[aria-roledescription]:not([data-drawn-before])'))"""
+DIAGRAMS = """() => [...document.querySelectorAll('pre.mermaid')].map(pre => {
+    const svg = pre.querySelector('svg');
+    const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+    const view = svg && svg.viewBox.baseVal;
+    return {
+        role: svg && svg.getAttribute('aria-roledescription'),
+        title: svg && svg.querySelector('title') && svg.querySelector('title').textContent,
+        text: pre.textContent,
+        width: box.width, height: box.height, boxHeight: pre.getBoundingClientRect().height,
+        expectedHeight: view && view.width ? box.width * view.height / view.width : 0,
+        ink: svg ? getComputedStyle(svg).fill : '',
+    };
+})"""
+
+
+@dataclass
+class Visit:
+    page: object
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+    def diagrams(self) -> list[dict]:
+        return self.page.evaluate(DIAGRAMS)
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    visits = []
+
+    def _visit(name: str) -> Visit:
+        blocked = []
+        page = offline_page(context, blocked)
+        v = Visit(page, blocked=blocked)
+        page.on("console", lambda m: m.type == "error" and v.errors.append(m.text))
+        page.on("pageerror", lambda e: v.errors.append(str(e)))
+        page.on("response", lambda r: r.status >= 400 and v.errors.append(f"{r.status} {r.url}"))
+        page.goto(f"{site_url}{name}.html", wait_until="load")
+        page.wait_for_function(DRAWN, timeout=20_000)
+        visits.append(v)
+        return v
+
+    yield _visit
+    context.close()
+
+
+def luminance(css_rgb: str) -> float:
+    r, g, b = (int(x) for x in css_rgb[css_rgb.index("(") + 1 : -1].split(",")[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def assert_drawn(diagrams: list[dict]) -> None:
+    for d in diagrams:
+        assert d["role"] and d["role"] != "error", f"Mermaid drew an error: {d['text'][:200]}"
+        assert "Syntax error" not in d["text"]
+        assert d["width"] > 0 and d["height"] > 0
+        assert d["title"], "the diagram has no accessible title (accTitle)"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_without_errors_or_requests_to_other_hosts(visit, name):
+    v = visit(name)
+    assert v.errors == []
+    assert v.blocked == [], f"{len(v.blocked)} requests left the site"
+
+
+@pytest.mark.parametrize("name", DIAGRAM_PAGES)
+def test_diagrams_are_drawn_in_light_and_again_in_dark(visit, name):
+    v = visit(name)
+    v.page.evaluate("document.body.dataset.theme = 'light'")
+    v.page.wait_for_function(DRAWN)
+    light = v.diagrams()
+    assert light, f"{name} includes a diagram but none is on the page"
+    assert_drawn(light)
+    assert all(luminance(d["ink"]) < 0.5 for d in light), "light theme should draw dark text"
+
+    v.page.evaluate("document.querySelectorAll('pre.mermaid svg').forEach(s => s.dataset.drawnBefore = '1')")
+    v.page.evaluate("document.body.dataset.theme = 'dark'")
+    v.page.wait_for_function(REDRAWN, timeout=20_000)
+    dark = v.diagrams()
+    assert_drawn(dark)
+    assert all(luminance(d["ink"]) > 0.5 for d in dark), "dark theme should draw light text"
+    assert v.errors == []
+
+
+@pytest.mark.parametrize("name", DIAGRAM_PAGES)
+def test_diagrams_are_sized_to_their_content(visit, name):
+    for d in visit(name).diagrams():
+        assert abs(d["height"] - d["expectedHeight"]) < 4, "the SVG is stretched or boxed"
+        assert d["boxHeight"] - d["height"] < 40, "white space around the diagram"
+
+
+@pytest.mark.parametrize("name", DIAGRAM_PAGES[:1])
+def test_fullscreen_control_shows_a_visible_icon(visit, name):
+    page = visit(name).page
+    button = page.locator(".mermaid-fullscreen-btn").first
+    assert button.get_attribute("aria-label")
+    with_icon = button.screenshot()
+    page.add_style_tag(content=".mermaid-fullscreen-btn::before { visibility: hidden }")
+    assert button.screenshot() != with_icon, "the button looks the same without its icon"
+    button.click()
+    assert page.locator(".mermaid-fullscreen-modal.active svg").count() == 1

@@ -1,0 +1,1 @@
+"""Maintainer tools used by the nox sessions and the tests (not part of the site)."""

@@ -1,0 +1,81 @@
+"""Check a built site: every internal href/src points at a file, every #fragment at an id.
+
+    python -m tools.sitecheck docs/_build/html
+"""
+
+import re
+import sys
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# Inline module scripts import Mermaid by a relative URL, which is an asset too.
+MODULE_IMPORT = re.compile(r"""\bfrom\s+["'](\.{1,2}/[^"']+)["']""")
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.refs: list[tuple[int, str]] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        for name, value in attrs:
+            if name in {"id", "name"} and value:
+                self.ids.add(value)
+            if name in {"href", "src"} and value is not None:
+                self.refs.append((line, value))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            line = self.getpos()[0]
+            self.refs.extend((line, url) for url in MODULE_IMPORT.findall(data))
+
+
+@cache
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def internal_problems(site: Path) -> list[str]:
+    """One line per internal link or asset in `site` that does not resolve."""
+    _parse.cache_clear()
+    site = site.resolve()
+    problems = []
+    for page_path in sorted(site.rglob("*.html")):
+        where = page_path.relative_to(site)
+        for line, ref in _parse(page_path).refs:
+            url = urlsplit(ref)
+            if url.scheme or ref.startswith("//"):
+                continue  # external, mailto:, data: ... are not this check's business
+            target = (page_path.parent / unquote(url.path)).resolve() if url.path else page_path
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or not target.is_relative_to(site):
+                problems.append(f"{where}:{line}: {ref} -> no such file")
+            elif url.fragment and target.suffix == ".html":
+                if unquote(url.fragment) not in _parse(target).ids:
+                    problems.append(f"{where}:{line}: {ref} -> no id {url.fragment!r} there")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    site = Path(argv[0]) if argv else Path("docs/_build/html")
+    problems = internal_problems(site)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} broken internal links or assets in {site}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
