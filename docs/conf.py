@@ -57,7 +57,8 @@ html_title = "The Alibaba–FAW alliance"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_favicon = "_static/favicon.svg"
-html_baseurl = os.environ.get("SITE_BASE_URL", "")
+# The public address, set by the publishing workflow (or Read the Docs); empty for local builds.
+html_baseurl = os.environ.get("SITE_BASE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 html_last_updated_fmt = None
 html_theme_options = {
     "navigation_with_keys": True,

@@ -49,7 +49,18 @@ class Link:
 
 
 def run_sphinx(builder: str, source: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "sphinx", "-b", builder, "-E", "-n", *options, str(source), str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        "-E",
+        "-n",
+        *options,
+        str(source),
+        str(out),
+    ]
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
@@ -91,6 +102,17 @@ def verdict(links: list[Link], offline: bool) -> tuple[int, list[str]]:
     return (1 if failed or cut_off else 0), lines
 
 
+def check_internal_links(source: Path, html: Path) -> tuple[int, list[str]]:
+    """Build the HTML (a missing cross-reference is a warning, so an error) and check its links."""
+    built = run_sphinx("html", source, html, "-q", "-W")
+    if built.returncode:
+        return 1, [built.stderr.strip(), "The HTML build failed: fix the warnings above."]
+    problems = internal_problems(html)
+    if problems:
+        return 1, [f"{len(problems)} broken internal links:", *("  " + p for p in problems)]
+    return 0, ["Internal links and anchors: all resolve."]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offline", action="store_true", help="skip external links")
@@ -108,15 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     status, lines = verdict(links, args.offline)
 
     if args.offline:
-        html = args.out / "html"
-        built = run_sphinx("html", args.source, html, "-q", "-W")
-        problems = internal_problems(html) if built.returncode == 0 else []
-        if built.returncode:
-            lines.insert(0, built.stderr.strip() + "\nThe HTML build failed: fix the warnings above.")
-        elif problems:
-            lines[-1:-1] = [f"{len(problems)} broken internal links:", *("  " + p for p in problems)]
-        status = status or built.returncode or bool(problems)
-        lines[-1] += f"; internal links and anchors: {'all resolve' if not problems else 'see above'}"
+        internal_status, internal_lines = check_internal_links(args.source, args.out / "html")
+        lines[-1:-1] = internal_lines
+        status = status or internal_status
 
     print("\n".join(lines))
     return int(status)

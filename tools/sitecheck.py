@@ -1,6 +1,6 @@
 """Check a built site: every internal href/src points at a file, every #fragment at an id.
 
-    python -m tools.sitecheck docs/_build/html
+python -m tools.sitecheck docs/_build/html
 """
 
 import re
@@ -62,9 +62,8 @@ def internal_problems(site: Path) -> list[str]:
                 target = target / "index.html"
             if not target.is_file() or not target.is_relative_to(site):
                 problems.append(f"{where}:{line}: {ref} -> no such file")
-            elif url.fragment and target.suffix == ".html":
-                if unquote(url.fragment) not in _parse(target).ids:
-                    problems.append(f"{where}:{line}: {ref} -> no id {url.fragment!r} there")
+            elif url.fragment and unquote(url.fragment) not in _parse(target).ids:
+                problems.append(f"{where}:{line}: {ref} -> no id {url.fragment!r} there")
     return problems
 
 
