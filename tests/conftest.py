@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 from sphinx.application import Sphinx
+from sphinx.util.console import nocolor
 
 from tools.browser import launch, require_chromium, serve
 
@@ -33,6 +34,7 @@ class Site:
 def site(tmp_path_factory) -> Site:
     """The real docs/, built once for the whole run, warnings captured."""
     out = tmp_path_factory.mktemp("site")
+    nocolor()  # warnings as plain text in assertion messages
     warnings = io.StringIO()
     app = Sphinx(
         DOCS, DOCS, out / "html", out / "doctrees", "html",

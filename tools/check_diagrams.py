@@ -39,32 +39,35 @@ def source_problems(path: Path) -> list[str]:
     ]
 
 
-def render_problems(paths: list[Path]) -> list[str]:
+def render_problems(paths: list[Path], browser) -> list[str]:
     if not (MERMAID_DIST / "mermaid.esm.min.mjs").is_file():
         raise SystemExit(f"Mermaid is not installed in {MERMAID_DIST.parent}: run `npm ci` first.")
     problems = []
-    with serve(MERMAID_DIST) as base, sync_playwright() as p:
-        browser = launch(p, require_chromium())
+    with serve(MERMAID_DIST) as base:
         page = browser.new_page()
         page.goto(base)
         for path in paths:
             message = page.evaluate(RENDER, [path.stem, path.read_text(encoding="utf-8")])
             if message:
                 problems.append(f"{path}: {' '.join(message.split())}")
-        browser.close()
+        page.close()
     return problems
 
 
-def check(directory: Path) -> list[str]:
+def check(directory: Path, browser) -> list[str]:
+    """One line per problem in `directory`'s .mmd files, each starting with the file's path."""
     paths = sorted(directory.glob("*.mmd"))
     if not paths:
         return [f"{directory}: no .mmd files found"]
-    return [problem for path in paths for problem in source_problems(path)] + render_problems(paths)
+    return [problem for path in paths for problem in source_problems(path)] + render_problems(paths, browser)
 
 
 def main(argv: list[str]) -> int:
     directory = Path(argv[0]) if argv else ROOT / "diagrams"
-    problems = check(directory)
+    with sync_playwright() as p:
+        browser = launch(p, require_chromium())
+        problems = check(directory, browser)
+        browser.close()
     for problem in problems:
         print(problem)
     count = len(list(directory.glob("*.mmd")))
