@@ -108,3 +108,9 @@ def lock(session: nox.Session) -> None:
             "--python-version", "3.11", "--generate-hashes", "--no-header", "--quiet",
             "--upgrade", "-o", f"locks/{group}.txt",
         )  # fmt: skip
+
+
+@nox.session(default=False, venv_backend="none")
+def provenance(session: nox.Session) -> None:
+    """Check sources.bib's URLs against ../shared research; `-- --update` refreshes fingerprints."""
+    session.run("python3", "-m", "tools.provenance", *session.posargs)

@@ -1,0 +1,194 @@
+"""Every fact is traceable: citations resolve, every source is used, the
+timeline's diagram and table agree, and nothing is copied from the source
+article or repeats its defects."""
+
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from conftest import DOCS, PAGES, ROOT
+
+from tools.linkcheck import main as linkcheck
+
+BIB = (DOCS / "sources.bib").read_text(encoding="utf-8")
+BIB_KEYS = re.findall(r"^@\w+\{([^,\s]+),", BIB, re.MULTILINE)
+BIB_URLS = re.findall(r"^\s*url\s*=\s*\{([^}]+)\}", BIB, re.MULTILINE)
+CITATION = re.compile(r"\{(?:foot)?cite(?::\w+)?\}`([^`]+)`")
+CONTENT_PAGES = [page for page in PAGES if page not in {"glossary"}]
+DATE = r"\d{4}(?:-\d{2}){0,2}"
+
+
+def citations(page: str) -> list[str]:
+    text = (DOCS / f"{page}.md").read_text(encoding="utf-8")
+    return [key.strip() for keys in CITATION.findall(text) for key in keys.split(",")]
+
+
+class _Text(HTMLParser):
+    """The words a reader sees in the main article of a built page, and its external links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.chunks: list[str] = []
+        self.links: list[str] = []
+        self._skip = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "article":
+            self.depth += 1
+        self._skip = tag in {"script", "style"}
+        if self.depth and tag == "a" and (attrs.get("href") or "").startswith("http"):
+            self.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+        self._skip = False
+
+    def handle_data(self, data):
+        if self.depth and not self._skip:
+            self.chunks.append(data)
+
+
+def read_page(site, page: str) -> _Text:
+    parser = _Text()
+    parser.feed((site.html / f"{page}.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_citation_has_an_entry_in_the_source_registry():
+    unknown = {page: sorted(set(citations(page)) - set(BIB_KEYS)) for page in PAGES}
+    assert {page: keys for page, keys in unknown.items() if keys} == {}
+
+
+def test_every_source_in_the_registry_is_cited_by_a_page():
+    cited = {key for page in PAGES for key in citations(page)}
+    assert sorted(set(BIB_KEYS) - cited) == []
+
+
+def test_registry_has_no_duplicate_keys_or_urls():
+    assert len(BIB_KEYS) == len(set(BIB_KEYS))
+    assert len(BIB_URLS) == len(set(BIB_URLS))
+
+
+@pytest.mark.parametrize("page", CONTENT_PAGES)
+def test_content_page_cites_sources_and_shows_its_references(site, page):
+    html = (site.html / f"{page}.html").read_text(encoding="utf-8")
+    assert page == "sources" or citations(page), f"{page}.md cites no source"
+    assert 'role="doc-footnote"' in html or 'class="citation' in html, "no reference list on the page"
+
+
+def test_every_external_link_in_the_pages_is_a_registered_source(site):
+    unregistered = {
+        f"{page}: {url}" for page in PAGES for url in read_page(site, page).links if url not in BIB_URLS
+    }
+    assert sorted(unregistered) == []
+
+
+def test_linkcheck_covers_every_source_url(tmp_path, capsys):
+    assert linkcheck(["--offline", "--out", str(tmp_path)]) == 0, capsys.readouterr().out
+    seen = {json.loads(line)["uri"] for line in (tmp_path / "output.json").read_text().splitlines()}
+    assert sorted(set(BIB_URLS) - seen) == []
+
+
+# -- The timeline: the diagram and the table tell the same story -----------------
+
+
+def diagram_events() -> set[tuple[bool, str, str]]:
+    events, since = set(), False
+    for line in (ROOT / "diagrams" / "timeline.mmd").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("section "):
+            since = "since then" in line.lower()
+        elif match := re.fullmatch(rf"({DATE})\s*:\s*(.+)", line):
+            events |= {(since, match[1], label.strip()) for label in match[2].split(" : ")}
+    return events
+
+
+def table_events() -> set[tuple[bool, str, str, str]]:
+    rows, since = set(), False
+    for line in (DOCS / "timeline.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            since = "since then" in line.lower()
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and re.fullmatch(DATE, cells[0]):
+            label = re.match(r"\*\*(.+?)\*\*", cells[2])
+            assert label, f"timeline.md: the event for {cells[0]} does not start with a **label**"
+            rows.add((since, cells[0], label[1], cells[1].lower()))
+    return rows
+
+
+def test_timeline_diagram_and_table_list_the_same_events_and_dates():
+    table = {(since, date, label) for since, date, label, _ in table_events()}
+    diagram = diagram_events()
+    assert len(diagram) >= 10
+    assert sorted(diagram - table) == [], "in the diagram but not in the table"
+    assert sorted(table - diagram) == [], "in the table but not in the diagram"
+
+
+def test_timeline_precision_column_matches_each_date():
+    precision = {4: "year", 7: "month", 10: "day"}
+    wrong = [(date, given) for _, date, _, given in table_events() if given != precision[len(date)]]
+    assert wrong == []
+
+
+def test_timeline_has_a_separate_since_then_part():
+    assert {since for since, *_ in diagram_events()} == {False, True}
+
+
+# -- Nothing copied, no defect of the source article repeated ---------------------
+
+FINGERPRINTS = set((ROOT / "tests" / "data" / "article-8grams.txt").read_text().split())
+
+
+def eight_word_runs(text: str):
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    for i in range(len(words) - 7):
+        run = " ".join(words[i : i + 8])
+        yield run, hashlib.sha256(run.encode()).hexdigest()[:16]
+
+
+def test_fingerprints_of_the_source_article_are_present():
+    assert len(FINGERPRINTS) > 500, "tests/data/article-8grams.txt: regenerate with `nox -s provenance`"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_copies_no_eight_words_in_a_row_from_the_source_article(site, page):
+    text = " ".join(read_page(site, page).chunks)
+    copied = [run for run, digest in eight_word_runs(text) if digest in FINGERPRINTS]
+    assert copied == []
+
+
+def test_diagrams_copy_no_eight_words_in_a_row_from_the_source_article():
+    copied = [
+        f"{path.name}: {run}"
+        for path in sorted((ROOT / "diagrams").glob("*.mmd"))
+        for run, digest in eight_word_runs(path.read_text(encoding="utf-8"))
+        if digest in FINGERPRINTS
+    ]
+    assert copied == []
+
+
+DEFECTS = {
+    "placeholder": re.compile(r"\[\[\s*nid:"),
+    "mis-encoded Škoda": re.compile(r"Å\s?koda|Ã…|Ã\u0160"),
+    "Dongfeng Peugeot-Citroën under the article's second spelling": re.compile(
+        r"Peugeot Citroen Automobile Company", re.IGNORECASE
+    ),
+}
+
+
+def test_no_defect_of_the_source_article_reaches_the_site(site):
+    found = []
+    for path in [*site.html.rglob("*.html"), *(ROOT / "diagrams").glob("*.mmd")]:
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.name}: {name}" for name, pattern in DEFECTS.items() if pattern.search(text)]
+    assert found == []
+
+
+def test_skoda_is_spelled_correctly_where_it_is_named(site):
+    text = " ".join(read_page(site, "landscape").chunks)
+    assert "Škoda" in text
