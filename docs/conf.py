@@ -7,8 +7,10 @@ pyproject.toml.
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DOCS = Path(__file__).parent
 ROOT = DOCS.parent
@@ -25,11 +27,16 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.mermaid",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
+    "notfound.extension",
+    "sphinx_last_updated_by_git",
     "site_assets",  # docs/_ext: serves Mermaid from _static, checks it is installed
 ]
 exclude_patterns = ["_build"]
 nitpicky = True
 root_doc = "index"
+# A copy outside git (a downloaded archive) still builds, only without "last updated" dates.
+suppress_warnings = ["git.subprocess_error"]
 
 # -- MyST ---------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_block", "attrs_inline"]
@@ -51,18 +58,45 @@ mermaid_fullscreen = True
 mermaid_fullscreen_button = ""  # the icon comes from custom.css: "⛶" has no glyph in common fonts
 mermaid_fullscreen_button_opacity = "100"
 
+# -- Where the site is published ------------------------------------------------
+# Set by the publishing workflow (or Read the Docs); empty for a local build.
+html_baseurl = os.environ.get("SITE_BASE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+# The repository behind the "edit this page" links: $SITE_REPOSITORY, else a GitHub origin.
+_origin = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True, text=True)
+SITE_REPOSITORY = os.environ.get("SITE_REPOSITORY") or (
+    _origin.stdout.strip().removesuffix(".git") if _origin.stdout.startswith("https://github.com/") else ""
+)
+
 # -- HTML ---------------------------------------------------------------------
 html_theme = "furo"
 html_title = "The Alibaba–FAW alliance"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
+html_js_files = [("diagram-a11y.js", {"defer": "defer"})]
 html_favicon = "_static/favicon.svg"
-# The public address, set by the publishing workflow (or Read the Docs); empty for local builds.
-html_baseurl = os.environ.get("SITE_BASE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
-html_last_updated_fmt = None
+html_last_updated_fmt = "%Y-%m-%d"  # from each page's last git commit
 html_theme_options = {
     "navigation_with_keys": True,
+    "top_of_page_buttons": ["edit"] if SITE_REPOSITORY else [],
 }
+if SITE_REPOSITORY:
+    html_theme_options |= {
+        "source_repository": SITE_REPOSITORY + "/",
+        "source_branch": "main",
+        "source_directory": "docs/",
+    }
+
+# -- Findable and shareable -------------------------------------------------------
+if html_baseurl:  # a sitemap needs absolute addresses
+    extensions.append("sphinx_sitemap")
+sitemap_url_scheme = "{link}"
+ogp_site_url = html_baseurl
+ogp_site_name = html_title
+ogp_image = "_static/social-preview.png"
+ogp_image_alt = "The Alibaba–FAW alliance: who agreed what, and when"
+ogp_social_cards = {"enable": False}  # one fixed picture instead (tools/social_preview.py)
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+notfound_urls_prefix = urlsplit(html_baseurl).path or "/"  # 404 page works at any depth
 
 # -- Link check (nox -s linkcheck) ----------------------------------------------
 linkcheck_timeout = 20

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -18,6 +19,12 @@ from tools.browser import launch, require_chromium, serve
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(path.stem for path in DOCS.glob("*.md"))
+# The tests build the site as the publishing workflow does, for a made-up public address.
+PUBLISHED = {
+    "SITE_BASE_URL": "https://alliance.example/site/",
+    "SITE_REPOSITORY": "https://github.com/example-org/alibaba-faw-alliance",
+}
+PREFIX = urlsplit(PUBLISHED["SITE_BASE_URL"]).path
 
 
 @dataclass
@@ -32,7 +39,10 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
-    """The real docs/, built once for the whole run, warnings captured."""
+    """The real docs/, built once for the whole run as if for publishing, warnings captured."""
+    patch = pytest.MonkeyPatch()
+    for name, value in PUBLISHED.items():
+        patch.setenv(name, value)
     out = tmp_path_factory.mktemp("site")
     nocolor()  # warnings as plain text in assertion messages
     warnings = io.StringIO()
@@ -41,6 +51,7 @@ def site(tmp_path_factory) -> Site:
         status=None, warning=warnings, freshenv=True,
     )  # fmt: skip
     app.build()
+    patch.undo()
     return Site(out / "html", warnings.getvalue(), app.statuscode)
 
 
@@ -79,5 +90,5 @@ def browser(chromium):
 
 @pytest.fixture(scope="session")
 def site_url(site) -> str:
-    with serve(site.html) as url:
+    with serve(site.html, prefix=PREFIX) as url:
         yield url

@@ -5,11 +5,13 @@ import shutil
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from conftest import PREFIX
+
 from tools.sitecheck import internal_problems
 
 
 def test_every_internal_link_and_asset_resolves(site):
-    assert internal_problems(site.html) == []
+    assert internal_problems(site.html, PREFIX) == []
 
 
 def test_link_check_reports_a_missing_file_and_a_missing_anchor(site, tmp_path):
@@ -19,7 +21,7 @@ def test_link_check_reports_a_missing_file_and_a_missing_anchor(site, tmp_path):
     page = copy / "index.html"
     dangling = '<a href="gone.html">x</a><a href="index.html#no-such-heading">y</a></body>'
     page.write_text(page.read_text().replace("</body>", dangling))
-    problems = "\n".join(internal_problems(copy))
+    problems = "\n".join(internal_problems(copy, PREFIX))
     assert "gone.html -> no such file" in problems
     assert "no id 'no-such-heading'" in problems
 
@@ -36,7 +38,16 @@ class _Resources(HTMLParser):
         attrs = dict(attrs)
         if tag in {"script", "img", "iframe", "source", "video", "audio", "embed"} and attrs.get("src"):
             self.urls.append(attrs["src"])
-        if tag == "link" and attrs.get("href"):
+        fetched = {
+            "stylesheet",
+            "icon",
+            "preload",
+            "modulepreload",
+            "prefetch",
+            "manifest",
+            "apple-touch-icon",
+        }
+        if tag == "link" and attrs.get("href") and fetched & set((attrs.get("rel") or "").split()):
             self.urls.append(attrs["href"])
         if tag == "object" and attrs.get("data"):
             self.urls.append(attrs["data"])

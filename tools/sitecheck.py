@@ -46,8 +46,12 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def internal_problems(site: Path) -> list[str]:
-    """One line per internal link or asset in `site` that does not resolve."""
+def internal_problems(site: Path, prefix: str = "/") -> list[str]:
+    """One line per internal link or asset in `site` that does not resolve.
+
+    `prefix` is the URL path the site is published under: a link such as
+    /prefix/page.html (the 404 page uses them) points into the site.
+    """
     _parse.cache_clear()
     site = site.resolve()
     problems = []
@@ -57,7 +61,12 @@ def internal_problems(site: Path) -> list[str]:
             url = urlsplit(ref)
             if url.scheme or ref.startswith("//"):
                 continue  # external, mailto:, data: ... are not this check's business
-            target = (page_path.parent / unquote(url.path)).resolve() if url.path else page_path
+            if url.path.startswith("/"):
+                inside = url.path.startswith(prefix)
+                path = site / unquote(url.path[len(prefix) :]) if inside else site / "outside-the-site"
+            else:
+                path = page_path.parent / unquote(url.path) if url.path else page_path
+            target = path.resolve()
             if target.is_dir():
                 target = target / "index.html"
             if not target.is_file() or not target.is_relative_to(site):
@@ -69,7 +78,7 @@ def internal_problems(site: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     site = Path(argv[0]) if argv else Path("docs/_build/html")
-    problems = internal_problems(site)
+    problems = internal_problems(site, *argv[1:2])
     for problem in problems:
         print(problem)
     print(f"{len(problems)} broken internal links or assets in {site}")
