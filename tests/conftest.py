@@ -1,20 +1,18 @@
 """Shared fixtures: the real site built once per run, a temporary copy of the
 project for tests that break things, a local HTTP server and headless Chromium."""
 
-import io
+import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
-from sphinx.application import Sphinx
-from sphinx.util.console import nocolor
 
-from tools.browser import launch, require_chromium, serve
+from tools.browser import launch, offline_page, require_chromium, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -39,20 +37,27 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
-    """The real docs/, built once for the whole run as if for publishing, warnings captured."""
-    patch = pytest.MonkeyPatch()
-    for name, value in PUBLISHED.items():
-        patch.setenv(name, value)
-    out = tmp_path_factory.mktemp("site")
-    nocolor()  # warnings as plain text in assertion messages
-    warnings = io.StringIO()
-    app = Sphinx(
-        DOCS, DOCS, out / "html", out / "doctrees", "html",
-        status=None, warning=warnings, freshenv=True,
-    )  # fmt: skip
-    app.build()
-    patch.undo()
-    return Site(out / "html", warnings.getvalue(), app.statuscode)
+    """The real docs/, built once for the whole run as the workflow publishes it.
+
+    Built in its own process, as a maintainer would (and because sphinx-sitemap
+    forks a helper process, which must not inherit the browser's threads).
+    """
+    out = tmp_path_factory.mktemp("site") / "html"
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-n",
+        "-E",
+        "-q",
+        "--no-color",
+        "-b",
+        "html",
+        str(DOCS),
+        str(out),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, env=os.environ | PUBLISHED, check=False)
+    return Site(out, result.stderr, result.returncode)
 
 
 @pytest.fixture
@@ -92,3 +97,55 @@ def browser(chromium):
 def site_url(site) -> str:
     with serve(site.html, prefix=PREFIX) as url:
         yield url
+
+
+# Every diagram on the page is drawn: Mermaid marks it processed and puts its SVG in.
+DRAWN = """() => [...document.querySelectorAll('pre.mermaid')].every(
+    pre => pre.dataset.processed === 'true' && pre.querySelector('svg[aria-roledescription]'))"""
+
+
+TRANSFERRED = """() => {
+    const entries = ['navigation', 'resource'].flatMap(type => performance.getEntriesByType(type));
+    return [entries.length, entries.reduce((sum, e) => sum + e.transferSize, 0)];
+}"""
+
+
+@dataclass
+class Visit:
+    """One page opened in a fresh browser context (empty cache), and what happened."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+    def set_theme(self, theme: str) -> None:
+        """What Furo's toggle does: set body[data-theme]; Mermaid redraws on the change."""
+        self.page.evaluate("theme => { document.body.dataset.theme = theme }", theme)
+
+    def transferred(self) -> tuple[int, int]:
+        """Requests made and bytes received so far, as the browser's resource timing counts them."""
+        return self.page.evaluate(TRANSFERRED)
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    contexts = []
+
+    def _visit(path: str, width: int = 1280, wait_for_diagrams: bool = True) -> Visit:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        v = Visit(offline_page(context, []))
+        v.blocked = v.page.blocked
+        v.page.on("console", lambda m: m.type == "error" and v.errors.append(m.text))
+        v.page.on("pageerror", lambda e: v.errors.append(str(e)))
+        v.page.on("response", lambda r: r.status >= 400 and v.errors.append(f"{r.status} {r.url}"))
+        v.page.goto(site_url + (path if "." in path else f"{path}.html"), wait_until="load")
+        if wait_for_diagrams:
+            v.page.wait_for_function(DRAWN, timeout=20_000)
+        return v
+
+    yield _visit
+    for context in contexts:
+        for page in context.pages:
+            page.unroute_all(behavior="ignoreErrors")  # a pending route handler would block close()
+        context.close()

@@ -2,17 +2,11 @@
 sized to its content, with a visible fullscreen control, and no request that
 leaves the site."""
 
-from dataclasses import dataclass, field
-
 import pytest
-from conftest import DOCS, PAGES
-
-from tools.browser import offline_page
+from conftest import DOCS, DRAWN, PAGES
 
 DIAGRAM_PAGES = sorted(p.stem for p in DOCS.glob("*.md") if "{mermaid}" in p.read_text())
 
-DRAWN = """() => [...document.querySelectorAll('pre.mermaid')].every(
-    pre => pre.dataset.processed === 'true' && pre.querySelector('svg[aria-roledescription]'))"""
 REDRAWN = """() => [...document.querySelectorAll('pre.mermaid')].every(
     pre => pre.querySelector('svg[aria-roledescription]:not([data-drawn-before])'))"""
 DIAGRAMS = """() => [...document.querySelectorAll('pre.mermaid')].map(pre => {
@@ -28,37 +22,6 @@ DIAGRAMS = """() => [...document.querySelectorAll('pre.mermaid')].map(pre => {
         ink: svg ? getComputedStyle(svg).fill : '',
     };
 })"""
-
-
-@dataclass
-class Visit:
-    page: object
-    errors: list[str] = field(default_factory=list)
-    blocked: list[str] = field(default_factory=list)
-
-    def diagrams(self) -> list[dict]:
-        return self.page.evaluate(DIAGRAMS)
-
-
-@pytest.fixture
-def visit(browser, site_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    visits = []
-
-    def _visit(name: str) -> Visit:
-        blocked = []
-        page = offline_page(context, blocked)
-        v = Visit(page, blocked=blocked)
-        page.on("console", lambda m: m.type == "error" and v.errors.append(m.text))
-        page.on("pageerror", lambda e: v.errors.append(str(e)))
-        page.on("response", lambda r: r.status >= 400 and v.errors.append(f"{r.status} {r.url}"))
-        page.goto(f"{site_url}{name}.html", wait_until="load")
-        page.wait_for_function(DRAWN, timeout=20_000)
-        visits.append(v)
-        return v
-
-    yield _visit
-    context.close()
 
 
 def luminance(css_rgb: str) -> float:
@@ -84,17 +47,17 @@ def test_page_loads_without_errors_or_requests_to_other_hosts(visit, name):
 @pytest.mark.parametrize("name", DIAGRAM_PAGES)
 def test_diagrams_are_drawn_in_light_and_again_in_dark(visit, name):
     v = visit(name)
-    v.page.evaluate("document.body.dataset.theme = 'light'")
+    v.set_theme("light")
     v.page.wait_for_function(DRAWN)
-    light = v.diagrams()
+    light = v.page.evaluate(DIAGRAMS)
     assert light, f"{name} includes a diagram but none is on the page"
     assert_drawn(light)
     assert all(luminance(d["ink"]) < 0.5 for d in light), "light theme should draw dark text"
 
     v.page.evaluate("document.querySelectorAll('pre.mermaid svg').forEach(s => s.dataset.drawnBefore = '1')")
-    v.page.evaluate("document.body.dataset.theme = 'dark'")
+    v.set_theme("dark")
     v.page.wait_for_function(REDRAWN, timeout=20_000)
-    dark = v.diagrams()
+    dark = v.page.evaluate(DIAGRAMS)
     assert_drawn(dark)
     assert all(luminance(d["ink"]) > 0.5 for d in dark), "dark theme should draw light text"
     assert v.errors == []
@@ -102,7 +65,7 @@ def test_diagrams_are_drawn_in_light_and_again_in_dark(visit, name):
 
 @pytest.mark.parametrize("name", DIAGRAM_PAGES)
 def test_diagrams_are_sized_to_their_content(visit, name):
-    for d in visit(name).diagrams():
+    for d in visit(name).page.evaluate(DIAGRAMS):
         assert abs(d["height"] - d["expectedHeight"]) < 4, "the SVG is stretched or boxed"
         assert d["boxHeight"] - d["height"] < 40, "white space around the diagram"
 

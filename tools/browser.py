@@ -130,4 +130,5 @@ def offline_page(context, blocked: list[str]):
             route.abort()
 
     page.route("**/*", guard)
+    page.blocked = blocked
     return page
