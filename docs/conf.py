@@ -33,6 +33,7 @@ extensions = [
     "site_assets",  # docs/_ext: serves Mermaid from _static, checks it is installed
 ]
 exclude_patterns = ["_build"]
+templates_path = ["_templates"]
 nitpicky = True
 root_doc = "index"
 # A copy outside git (a downloaded archive) still builds, only without "last updated" dates.

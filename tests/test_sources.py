@@ -98,13 +98,16 @@ def test_linkcheck_covers_every_source_url(tmp_path, capsys):
 
 
 def diagram_events() -> set[tuple[bool, str, str]]:
+    """(in the "Since then" part?, date, label) for each `id["DATE · Label"]` node of timeline.mmd."""
     events, since = set(), False
     for line in (ROOT / "diagrams" / "timeline.mmd").read_text(encoding="utf-8").splitlines():
         line = line.strip()
-        if line.startswith("section "):
+        if line.startswith("subgraph "):
             since = "since then" in line.lower()
-        elif match := re.fullmatch(rf"({DATE})\s*:\s*(.+)", line):
-            events |= {(since, match[1], label.strip()) for label in match[2].split(" : ")}
+        elif line == "end":
+            since = False
+        elif match := re.fullmatch(rf'\w+\["({DATE}) · (.+)"\]', line):
+            events.add((since, match[1], match[2]))
     return events
 
 

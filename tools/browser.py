@@ -9,7 +9,9 @@ from file://) and offline_page() opens a page that may only talk to it.
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
 import os
 import subprocess
 import sys
@@ -67,8 +69,17 @@ def launch(playwright, executable: str):
     return playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
 
 
+COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".svg", ".json", ".xml", ".txt"}
+
+
+@functools.cache
+def _gzipped(path: Path, mtime_ns: int) -> bytes:
+    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+
+
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under a path prefix, with its 404.html for missing pages, like a host would."""
+    """Serves the site like its hosts do (GitHub Pages, Read the Docs): under a path prefix,
+    with its 404.html for missing pages, and text files gzip-compressed for browsers that accept it."""
 
     prefix = "/"
     extensions_map = {
@@ -80,6 +91,19 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "does-not-exist")
         return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path.split("?")[0]))
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in COMPRESSIBLE and path.is_file()):
+            return super().send_head()
+        body = _gzipped(path, path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def send_error(self, code, message=None, explain=None):
         not_found = Path(self.directory) / "404.html"

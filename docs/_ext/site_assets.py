@@ -1,4 +1,4 @@
-"""Serve Mermaid from the site's own ``_static`` folder.
+"""Serve Mermaid from the site's own ``_static`` folder, and name Furo's landmarks.
 
 npm installs the pinned Mermaid (package.json, package-lock.json) into
 node_modules/; this extension checks it is there at the pinned version and
@@ -10,7 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
-from sphinx.errors import ConfigError
+from sphinx.errors import ConfigError, ExtensionError
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "node_modules" / "mermaid" / "dist"
@@ -49,7 +49,32 @@ def copy_mermaid(app, exception) -> None:
     )
 
 
+# Furo's page template has two unnamed <aside> landmarks and puts the page's icon
+# buttons outside any landmark; screen readers list them as "complementary" twice.
+LANDMARKS = {
+    '<aside class="sidebar-drawer">': '<aside class="sidebar-drawer" aria-label="Site navigation">',
+    '<aside class="toc-drawer': '<aside aria-label="On this page" class="toc-drawer',
+    '<div class="content-icon-container">': '<div class="content-icon-container" role="region" '
+    'aria-label="Page tools">',
+}
+
+
+def label_landmarks(app, exception) -> None:
+    if exception or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if 'class="sidebar-drawer"' not in html or 'aria-label="Site navigation"' in html:
+            continue
+        for furo, named in LANDMARKS.items():
+            if furo not in html:
+                raise ExtensionError(f"{page}: Furo's markup changed, {furo!r} not found: update LANDMARKS")
+            html = html.replace(furo, named, 1)
+        page.write_text(html, encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", check_mermaid_installed)
     app.connect("build-finished", copy_mermaid)
+    app.connect("build-finished", label_landmarks)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

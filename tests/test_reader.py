@@ -1,0 +1,179 @@
+"""What readers get beyond the words: accessibility in both themes, keyboard
+access, page weight, search, a working 404 page, link previews and printing."""
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import PAGES, PUBLISHED, ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+KIB = 1024
+# Bytes transferred on a first load (empty cache) from a server that compresses text, as
+# GitHub Pages and Read the Docs do (tools/browser.py). `nox -s bench` also prints the raw sizes.
+BUDGET_PLAIN = 150 * KIB  # a page without diagrams
+BUDGET_DIAGRAMS = 1024 * KIB  # a page with diagrams, Mermaid included
+
+
+def axe_violations(page) -> list[str]:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (nox -s tests does).", pytrace=False)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {node['target']}"
+        for v in result
+        for node in v["nodes"][:3]
+    ]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", [*PAGES, "search"])
+def test_page_has_no_accessibility_violations(visit, name, theme):
+    v = visit(name)
+    v.set_theme(theme)
+    v.page.wait_for_timeout(100)
+    v.page.wait_for_function("() => !document.querySelector('pre.mermaid:not([data-processed])')")
+    v.page.wait_for_timeout(600)  # let Mermaid redraw in the new theme
+    assert axe_violations(v.page) == []
+
+
+KEYBOARD_TARGETS = {
+    "theme toggle": "button.theme-toggle",
+    "search box": "input.sidebar-search",
+    "diagram fullscreen control": ".mermaid-fullscreen-btn",
+}
+
+
+def tab_through(page, limit: int = 400) -> list[dict]:
+    """Press Tab until focus comes back round; describe each element focused."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            el.dataset.kbd = el.dataset.kbd || String(Math.random());
+            const style = getComputedStyle(el);
+            return {key: el.dataset.kbd, tag: el.tagName, text: (el.textContent || '').trim().slice(0, 40),
+                    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+                             || style.boxShadow !== 'none'};
+        }"""
+        )
+        if info and seen and info["key"] == seen[0]["key"]:
+            break
+        if info:
+            seen.append(info)
+    return seen
+
+
+@pytest.mark.parametrize("name", ["index", "timeline"])
+def test_keyboard_reaches_every_control_and_shows_where_focus_is(visit, name):
+    page = visit(name).page
+    visited = tab_through(page)
+    keys = {item["key"] for item in visited}
+    for what, selector in KEYBOARD_TARGETS.items():
+        reached = page.evaluate(
+            "s => [...document.querySelectorAll(s)].filter(e => e.offsetParent).map(e => e.dataset.kbd)",
+            selector,
+        )
+        assert reached, f"no visible {what} on the page"
+        assert all(key in keys for key in reached), f"Tab never reaches the {what}"
+    links = page.evaluate(
+        """() => [...document.querySelectorAll('a[href]')]
+            .filter(a => a.offsetParent && !a.closest('[aria-hidden=true]'))
+            .map(a => [a.dataset.kbd || null, a.textContent.trim().slice(0, 40)])"""
+    )
+    assert [text for key, text in links if key not in keys] == [], "links Tab never reaches"
+    assert [item["text"] for item in visited if not item["outline"]] == [], "focused without a visible ring"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_first_load_stays_within_its_byte_budget(visit, name):
+    v = visit(name)
+    requests, received = v.transferred()
+    has_diagrams = v.page.locator("pre.mermaid").count() > 0
+    budget = BUDGET_DIAGRAMS if has_diagrams else BUDGET_PLAIN
+    assert received <= budget, f"{received / KIB:.0f} KiB in {requests} requests"
+
+
+SEARCHES = {
+    "Banma": "partners",
+    "Hongqi": "partners",
+    "Xu Liuping": "partners",
+    "Apollo": "landscape",
+}
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_lists_the_page_about_a_key_name(visit, query):
+    page = visit("search", wait_for_diagrams=False).page
+    page.fill("input[name=q]", query)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results ul.search li", timeout=15_000)
+    hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+    assert any(f"/{SEARCHES[query]}.html" in href for href in hits), hits
+
+
+def test_missing_page_at_any_depth_shows_the_styled_404_page(visit):
+    v = visit("some/deeper/folder/no-such-page.html", wait_for_diagrams=False)
+    page = v.page
+    assert "not found" in page.locator("h1").inner_text().lower()
+    assert page.evaluate("getComputedStyle(document.querySelector('.sidebar-drawer')).display") != "none"
+    assert v.blocked == []
+    failed = [e for e in v.errors if e[:3].isdigit()]  # HTTP errors, as "404 URL"
+    assert failed == [f"404 {page.url}"], "the 404 page's own assets failed to load"
+    page.locator(".sidebar-brand").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/index.html") or page.url.endswith("/")
+
+
+def meta(html: str, key: str) -> str:
+    match = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', html)
+    assert match, f"no {key} meta tag"
+    return match[1]
+
+
+def test_pages_carry_canonical_address_and_link_preview_metadata(site):
+    base = PUBLISHED["SITE_BASE_URL"]
+    for name in PAGES:
+        html = (site.html / f"{name}.html").read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="{base}{name}.html"' in html
+        assert meta(html, "og:title")
+        assert meta(html, "og:url") == f"{base}{name}.html"
+        image = meta(html, "og:image")
+        assert image.startswith(base)
+        assert (site.html / image.removeprefix(base)).is_file()
+        assert meta(html, "twitter:card") == "summary_large_image"
+
+
+def test_sitemap_lists_every_page_at_its_public_address(site):
+    sitemap = (site.html / "sitemap.xml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    assert {f"{PUBLISHED['SITE_BASE_URL']}{name}.html" for name in PAGES} <= listed
+
+
+def test_pages_show_last_updated_date_and_edit_link(site):
+    for name in PAGES:
+        html = (site.html / f"{name}.html").read_text(encoding="utf-8")
+        assert re.search(r"Last updated on\s+\d{4}-\d{2}-\d{2}", html), f"{name}: no last-updated date"
+        edit = f"{PUBLISHED['SITE_REPOSITORY']}/edit/main/docs/{name}.md"
+        assert f'href="{edit}"' in html, f"{name}: no edit link"
+
+
+def test_printed_page_keeps_the_diagram_and_drops_the_navigation(visit, tmp_path):
+    page = visit("index").page
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['.sidebar-drawer', '.toc-drawer', '.mobile-header', '.mermaid-fullscreen-btn']
+            .filter(s => document.querySelector(s))
+            .map(s => getComputedStyle(document.querySelector(s)).display)"""
+    )
+    assert set(hidden) == {"none"}
+    box = page.locator("pre.mermaid svg").first.bounding_box()
+    assert box
+    assert box["width"] > 200
+    pdf = Path(tmp_path / "index.pdf")
+    page.pdf(path=pdf)
+    assert pdf.stat().st_size > 10 * KIB
