@@ -22,7 +22,9 @@ CHROMIUM = "from tools.browser import require_chromium; print(require_chromium()
 
 
 def install(session: nox.Session, group: str) -> None:
-    session.install("-r", f"locks/{group}.txt")
+    # Compiled bytecode at install time: where PYTHONDONTWRITEBYTECODE is set, every
+    # sphinx-build would otherwise recompile Sphinx (about a second per build).
+    session.install("-r", f"locks/{group}.txt", env={"UV_COMPILE_BYTECODE": "1"})
 
 
 def install_mermaid(session: nox.Session) -> None:
@@ -114,3 +116,11 @@ def lock(session: nox.Session) -> None:
 def provenance(session: nox.Session) -> None:
     """Check sources.bib's URLs against ../shared research; `-- --update` refreshes fingerprints."""
     session.run("python3", "-m", "tools.provenance", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Time the build and the pages against the budgets; `-- --runs N` (default 5)."""
+    install(session, "test")
+    install_mermaid(session)
+    session.run("python", "-m", "tools.bench", *session.posargs)

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import PAGES, PUBLISHED, ROOT
 
+from tools.bench import KIB, PAGE_BYTES_DIAGRAMS, PAGE_BYTES_PLAIN
+
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-KIB = 1024
 # Bytes transferred on a first load (empty cache) from a server that compresses text, as
 # GitHub Pages and Read the Docs do (tools/browser.py). `nox -s bench` also prints the raw sizes.
-BUDGET_PLAIN = 150 * KIB  # a page without diagrams
-BUDGET_DIAGRAMS = 1024 * KIB  # a page with diagrams, Mermaid included
 
 
 def axe_violations(page) -> list[str]:
@@ -89,12 +88,12 @@ def test_keyboard_reaches_every_control_and_shows_where_focus_is(visit, name):
     assert [item["text"] for item in visited if not item["outline"]] == [], "focused without a visible ring"
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [*PAGES, "search"])
 def test_first_load_stays_within_its_byte_budget(visit, name):
     v = visit(name)
     requests, received = v.transferred()
     has_diagrams = v.page.locator("pre.mermaid").count() > 0
-    budget = BUDGET_DIAGRAMS if has_diagrams else BUDGET_PLAIN
+    budget = PAGE_BYTES_DIAGRAMS if has_diagrams else PAGE_BYTES_PLAIN
     assert received <= budget, f"{received / KIB:.0f} KiB in {requests} requests"
 
 

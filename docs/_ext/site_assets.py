@@ -49,6 +49,15 @@ def copy_mermaid(app, exception) -> None:
     )
 
 
+def skip_mermaid_without_diagrams(app, pagename, templatename, context, doctree) -> None:
+    """sphinxcontrib-mermaid loads Mermaid on every page that has no doctree (search,
+    genindex, 404): about 200 KiB a reader does not need there."""
+    if doctree is None:
+        context["script_files"][:] = [
+            js for js in context["script_files"] if "import mermaid" not in js.attributes.get("body", "")
+        ]
+
+
 # Furo's page template has two unnamed <aside> landmarks and puts the page's icon
 # buttons outside any landmark; screen readers list them as "complementary" twice.
 LANDMARKS = {
@@ -75,6 +84,7 @@ def label_landmarks(app, exception) -> None:
 
 def setup(app):
     app.connect("config-inited", check_mermaid_installed)
+    app.connect("html-page-context", skip_mermaid_without_diagrams, priority=900)
     app.connect("build-finished", copy_mermaid)
     app.connect("build-finished", label_landmarks)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
