@@ -46,11 +46,16 @@ def install_mermaid(session: nox.Session) -> None:
     session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
 
 
+def prepare(session: nox.Session, group: str) -> None:
+    """A session's Python packages and the pinned Mermaid."""
+    install(session, group)
+    install_mermaid(session)
+
+
 @nox.session(default=True)
 def docs(session: nox.Session) -> None:
     """Build the HTML site (warnings are errors). Optional argument: the output folder."""
-    install(session, "docs")
-    install_mermaid(session)
+    prepare(session, "docs")
     out = Path(session.posargs[0]) if session.posargs else HTML
     shutil.rmtree(out, ignore_errors=True)
     session.run("sphinx-build", "-W", "-n", "-T", "-b", "html", "docs", str(out))
@@ -60,8 +65,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(default=False)
 def serve(session: nox.Session) -> None:
     """Live preview: rebuilds when a page or a diagram changes."""
-    install(session, "serve")
-    install_mermaid(session)
+    prepare(session, "serve")
     session.run(
         "sphinx-autobuild", "-n", "--watch", "diagrams", "--port", "8000",
         "docs", str(DOCS / "_build" / "serve"), *session.posargs,
@@ -71,24 +75,21 @@ def serve(session: nox.Session) -> None:
 @nox.session(default=False)
 def linkcheck(session: nox.Session) -> None:
     """Check every link; `-- --offline` checks local files and internal links only."""
-    install(session, "docs")
-    install_mermaid(session)
+    prepare(session, "docs")
     session.run("python", "-m", "tools.linkcheck", *session.posargs)
 
 
 @nox.session(default=False)
 def diagrams(session: nox.Session) -> None:
     """Parse and render every diagrams/*.mmd in headless Chromium; name the broken ones."""
-    install(session, "test")
-    install_mermaid(session)
+    prepare(session, "test")
     session.run("python", "-m", "tools.check_diagrams", *session.posargs)
 
 
 @nox.session(default=False)
 def tests(session: nox.Session) -> None:
     """The test suite, in a real browser (see tools/browser.py for how one is found)."""
-    install(session, "test")
-    install_mermaid(session)
+    prepare(session, "test")
     chromium = session.run("python", "-c", CHROMIUM, silent=True).strip().splitlines()[-1]
     session.run("pytest", *session.posargs, env={"CHROMIUM_PATH": chromium})
 
@@ -121,6 +122,5 @@ def provenance(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Time the build and the pages against the budgets; `-- --runs N` (default 5)."""
-    install(session, "test")
-    install_mermaid(session)
+    prepare(session, "test")
     session.run("python", "-m", "tools.bench", *session.posargs)
