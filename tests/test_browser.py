@@ -19,6 +19,7 @@ DIAGRAMS = """() => [...document.querySelectorAll('pre.mermaid')].map(pre => {
         text: pre.textContent,
         width: box.width, height: box.height, boxHeight: pre.getBoundingClientRect().height,
         expectedHeight: view && view.width ? box.width * view.height / view.width : 0,
+        naturalWidth: view ? view.width : 0,
         ink: svg ? getComputedStyle(svg).fill : '',
     };
 })"""
@@ -68,6 +69,7 @@ def test_diagrams_are_sized_to_their_content(visit, name):
     for d in visit(name).page.evaluate(DIAGRAMS):
         assert abs(d["height"] - d["expectedHeight"]) < 4, "the SVG is stretched or boxed"
         assert d["boxHeight"] - d["height"] < 40, "white space around the diagram"
+        assert d["width"] <= d["naturalWidth"] + 1, "the diagram is blown up beyond the size Mermaid drew"
 
 
 @pytest.mark.parametrize("name", DIAGRAM_PAGES[:1])
