@@ -36,3 +36,10 @@ def test_mermaid_is_copied_into_the_site_without_source_maps(site):
     chunks = list((mermaid / "chunks" / "mermaid.esm.min").glob("*.mjs"))
     assert len(chunks) > 20, "the ES-module build needs its chunks/ folder"
     assert not list(mermaid.rglob("*.map"))
+
+
+def test_copy_of_the_project_sharing_node_modules_builds(project_copy, tmp_path):
+    """A second checkout (a git worktree, the benchmark's scratch copy) links node_modules."""
+    result = sphinx_build(project_copy / "docs", tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert 'rel="modulepreload"' in (tmp_path / "out" / "index.html").read_text()

@@ -8,6 +8,7 @@ copies the ES-module build (``mermaid.esm.min.mjs`` and its ``chunks/``) into
 
 import functools
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -81,7 +82,7 @@ def module_graph(*entries: Path) -> list[Path]:
             continue
         seen.append(module)
         imports = STATIC_IMPORT.findall(module.read_text(encoding="utf-8"))
-        todo += [(module.parent / name).resolve() for name in imports]
+        todo += [Path(os.path.normpath(module.parent / name)) for name in imports]
     return seen
 
 
