@@ -30,7 +30,7 @@ extensions = [
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinx_last_updated_by_git",
-    "site_assets",  # docs/_ext: serves Mermaid from _static, checks it is installed
+    "site_assets",  # docs/_ext: serves and preloads Mermaid from _static, names Furo landmarks
 ]
 exclude_patterns = ["_build"]
 templates_path = ["_templates"]
