@@ -5,7 +5,6 @@ Mermaid version lives in package.json and the dependency versions in
 pyproject.toml.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 DOCS = Path(__file__).parent
 ROOT = DOCS.parent
-sys.path.insert(0, str(DOCS / "_ext"))
+sys.path[:0] = [str(DOCS / "_ext"), str(ROOT)]  # the site's extensions, and tools/ they share
 
 # -- Project ------------------------------------------------------------------
 project = "The Alibaba–FAW alliance"
@@ -30,7 +29,10 @@ extensions = [
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinx_last_updated_by_git",
-    "site_assets",  # docs/_ext: serves and preloads Mermaid from _static, names Furo landmarks
+    # docs/_ext, one concern each:
+    "diagram_svg",  # draws the {mermaid} diagrams as inline SVG when the site is built
+    "furo_landmarks",  # names the landmarks of Furo's page template
+    "content_security_policy",  # a strict CSP <meta> on every page
 ]
 exclude_patterns = ["_build"]
 templates_path = ["_templates"]
@@ -48,16 +50,10 @@ bibtex_bibfiles = ["sources.bib"]
 bibtex_default_style = "unsrt"
 bibtex_reference_style = "label"
 
-# -- Mermaid: self-hosted, drawn in the browser, following Furo's theme --------
-mermaid_version = json.loads((ROOT / "package.json").read_text())["dependencies"]["mermaid"]
-mermaid_use_local = "mermaid/mermaid.esm.min.mjs"  # copied into _static by site_assets
-mermaid_output_format = "raw"
-mermaid_light_theme = "default"
-mermaid_dark_theme = "dark"
-mermaid_height = "auto"  # size each diagram to its content, not a fixed 500 px box
-mermaid_fullscreen = True
-mermaid_fullscreen_button = ""  # the icon comes from custom.css: "⛶" has no glyph in common fonts
-mermaid_fullscreen_button_opacity = "100"
+# -- Diagrams: drawn by the Mermaid in package.json when the site is built -------
+# Drawings are cached here, by content, outside the published site: a build in which
+# no diagram changed needs no browser. Delete the folder to draw everything again.
+diagram_cache_dir = str(DOCS / "_build" / "diagram-cache")
 
 # -- Where the site is published ------------------------------------------------
 # Set by the publishing workflow (or Read the Docs); empty for a local build.
@@ -73,7 +69,6 @@ html_theme = "furo"
 html_title = "The Alibaba–FAW alliance"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
-html_js_files = [("diagrams.js", {"defer": "defer"})]
 html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = "%Y-%m-%d"  # from each page's last git commit
 html_theme_options = {

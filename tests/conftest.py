@@ -62,7 +62,10 @@ def site(tmp_path_factory) -> Site:
 
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
-    """A throwaway copy of the project (Mermaid linked, not copied) to break on purpose."""
+    """A throwaway copy of the project (Mermaid linked, not copied) to break on purpose.
+
+    Its diagram cache starts empty, in its own docs/_build, as on a fresh clone.
+    """
     copy = tmp_path / "project"
     for name in ("docs", "diagrams", "tools"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("_build"))
@@ -71,10 +74,12 @@ def project_copy(tmp_path) -> Path:
     return copy
 
 
-def sphinx_build(source: Path, out: Path) -> subprocess.CompletedProcess:
+def sphinx_build(
+    source: Path, out: Path, *options: str, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Build like a maintainer would, in a separate process: `sphinx-build -W -n`."""
-    command = [sys.executable, "-m", "sphinx", "-W", "-n", "-b", "html", str(source), str(out)]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
+    command = [sys.executable, "-m", "sphinx", "-W", "-n", "-b", "html", *options, str(source), str(out)]
+    return subprocess.run(command, capture_output=True, text=True, check=False, env=env)
 
 
 @pytest.fixture(scope="session")
@@ -99,15 +104,16 @@ def site_url(site) -> str:
         yield url
 
 
-# Every diagram on the page is drawn: Mermaid marks it processed and puts its SVG in.
-DRAWN = """() => [...document.querySelectorAll('pre.mermaid')].every(
-    pre => pre.dataset.processed === 'true' && pre.querySelector('svg[aria-roledescription]'))"""
-
-
 TRANSFERRED = """() => {
     const entries = ['navigation', 'resource'].flatMap(type => performance.getEntriesByType(type));
     return [entries.length, entries.reduce((sum, e) => sum + e.transferSize, 0)];
 }"""
+
+
+# Records every Content-Security-Policy violation on the page, from its first byte.
+CSP_VIOLATIONS = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));"""
 
 
 @dataclass
@@ -117,10 +123,14 @@ class Visit:
     page: object
     errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
 
     def set_theme(self, theme: str) -> None:
-        """What Furo's toggle does: set body[data-theme]; Mermaid redraws on the change."""
+        """What Furo's toggle does: set body[data-theme]."""
         self.page.evaluate("theme => { document.body.dataset.theme = theme }", theme)
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations")
 
     def transferred(self) -> tuple[int, int]:
         """Requests made and bytes received so far, as the browser's resource timing counts them."""
@@ -131,17 +141,25 @@ class Visit:
 def visit(browser, site_url):
     contexts = []
 
-    def _visit(path: str, width: int = 1280, wait_for_diagrams: bool = True) -> Visit:
-        context = browser.new_context(viewport={"width": width, "height": 900})
+    def _visit(
+        path: str, width: int = 1280, javascript: bool = True, color_scheme: str = "light", bypass_csp: bool = False
+    ) -> Visit:
+        """Open `path`; `bypass_csp` lets a test inject its own tool script (axe-core) into the page."""
+        context = browser.new_context(
+            viewport={"width": width, "height": 900},
+            java_script_enabled=javascript,
+            color_scheme=color_scheme,
+            bypass_csp=bypass_csp,
+        )
         contexts.append(context)
         v = Visit(offline_page(context, []))
         v.blocked = v.page.blocked
+        v.page.add_init_script(CSP_VIOLATIONS)
         v.page.on("console", lambda m: m.type == "error" and v.errors.append(m.text))
         v.page.on("pageerror", lambda e: v.errors.append(str(e)))
+        v.page.on("request", lambda r: v.requests.append(r.url))
         v.page.on("response", lambda r: r.status >= 400 and v.errors.append(f"{r.status} {r.url}"))
         v.page.goto(site_url + (path if "." in path else f"{path}.html"), wait_until="load")
-        if wait_for_diagrams:
-            v.page.wait_for_function(DRAWN, timeout=20_000)
         return v
 
     yield _visit

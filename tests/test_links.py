@@ -78,10 +78,3 @@ def test_no_page_loads_a_script_style_font_or_image_from_another_host(site):
         urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8"))
         offenders += [f"{css.name}: {url}" for url in urls if third_party(url)]
     assert offenders == []
-
-
-def test_mermaid_is_imported_from_the_sites_own_static_folder(site):
-    pages = [p for p in site.pages() if 'class="mermaid"' in p.read_text(encoding="utf-8")]
-    assert pages, "no page shows a diagram"
-    for page in pages:
-        assert 'import mermaid from "./_static/mermaid/mermaid.esm.min.mjs"' in page.read_text()

@@ -98,7 +98,7 @@ def test_linkcheck_covers_every_source_url(tmp_path, capsys):
 
 
 def diagram_events() -> set[tuple[bool, str, str]]:
-    """(in the "Since then" part?, date, label) for each `id["DATE · Label"]` node of timeline.mmd."""
+    """(in the "Since then" part?, date, label) for each `id["DATE<br>Label"]` node of timeline.mmd."""
     events, since = set(), False
     for line in (ROOT / "diagrams" / "timeline.mmd").read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -106,8 +106,8 @@ def diagram_events() -> set[tuple[bool, str, str]]:
             since = "since then" in line.lower()
         elif line == "end":
             since = False
-        elif match := re.fullmatch(rf'\w+\["({DATE}) · (.+)"\]', line):
-            events.add((since, match[1], match[2]))
+        elif match := re.fullmatch(rf'\w+\["({DATE})<br>(.+)"\]', line):
+            events.add((since, match[1], match[2].replace("<br>", " ")))
     return events
 
 
@@ -117,10 +117,13 @@ def table_events() -> set[tuple[bool, str, str, str]]:
         if line.startswith("#"):
             since = "since then" in line.lower()
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if line.startswith("|") and re.fullmatch(DATE, cells[0]):
+        dated = re.fullmatch(rf"\[({DATE})\]\{{#([\w-]+)\}}", cells[0])
+        if line.startswith("|") and dated:
+            date, anchor = dated.groups()
+            assert anchor == f"event-{date}", f"timeline.md: the row for {date} has the anchor {anchor}"
             label = re.match(r"\*\*(.+?)\*\*", cells[2])
-            assert label, f"timeline.md: the event for {cells[0]} does not start with a **label**"
-            rows.add((since, cells[0], label[1], cells[1].lower()))
+            assert label, f"timeline.md: the event for {date} does not start with a **label**"
+            rows.add((since, date, label[1], cells[1].lower()))
     return rows
 
 

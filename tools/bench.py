@@ -25,8 +25,8 @@ KIB = 1024
 # Budgets (issue "Readers' experience"); tests/test_reader.py uses the byte budgets too.
 BUILD_SECONDS = 3.0
 REBUILD_SECONDS = 1.5
-PAGE_BYTES_PLAIN = 150 * KIB
-PAGE_BYTES_DIAGRAMS = 1024 * KIB
+PAGE_BYTES_PLAIN = 60 * KIB
+PAGE_BYTES_DIAGRAMS = 100 * KIB
 DRAWN_MS = 500
 
 # Set on every page before it loads: the time at which every diagram is drawn.

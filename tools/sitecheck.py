@@ -1,6 +1,8 @@
 """Check a built site: every internal href/src points at a file, every #fragment at an id.
 
 python -m tools.sitecheck docs/_build/html
+
+Pages and the standalone diagram files (.svg) are checked alike.
 """
 
 import re
@@ -10,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-# Inline module scripts import Mermaid by a relative URL, which is an asset too.
+# Inline module scripts import by a relative URL, which is an asset too.
 MODULE_IMPORT = re.compile(r"""\bfrom\s+["'](\.{1,2}/[^"']+)["']""")
 
 
@@ -46,6 +48,26 @@ def _parse(path: Path) -> _Page:
     return page
 
 
+def resolve(site: Path, page_path: Path, ref: str, prefix: str = "/") -> str | None:
+    """Why `ref`, found in `page_path`, does not resolve in `site`; None if it does (or leaves the site)."""
+    url = urlsplit(ref)
+    if url.scheme or ref.startswith("//"):
+        return None  # external, mailto:, data: ... are not this check's business
+    if url.path.startswith("/"):
+        inside = url.path.startswith(prefix)
+        path = site / unquote(url.path[len(prefix) :]) if inside else site / "outside-the-site"
+    else:
+        path = page_path.parent / unquote(url.path) if url.path else page_path
+    target = path.resolve()
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_file() or not target.is_relative_to(site.resolve()):
+        return "no such file"
+    if url.fragment and unquote(url.fragment) not in _parse(target).ids:
+        return f"no id {url.fragment!r} there"
+    return None
+
+
 def internal_problems(site: Path, prefix: str = "/") -> list[str]:
     """One line per internal link or asset in `site` that does not resolve.
 
@@ -55,24 +77,12 @@ def internal_problems(site: Path, prefix: str = "/") -> list[str]:
     _parse.cache_clear()
     site = site.resolve()
     problems = []
-    for page_path in sorted(site.rglob("*.html")):
+    for page_path in sorted([*site.rglob("*.html"), *site.rglob("*.svg")]):
         where = page_path.relative_to(site)
         for line, ref in _parse(page_path).refs:
-            url = urlsplit(ref)
-            if url.scheme or ref.startswith("//"):
-                continue  # external, mailto:, data: ... are not this check's business
-            if url.path.startswith("/"):
-                inside = url.path.startswith(prefix)
-                path = site / unquote(url.path[len(prefix) :]) if inside else site / "outside-the-site"
-            else:
-                path = page_path.parent / unquote(url.path) if url.path else page_path
-            target = path.resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_file() or not target.is_relative_to(site):
-                problems.append(f"{where}:{line}: {ref} -> no such file")
-            elif url.fragment and unquote(url.fragment) not in _parse(target).ids:
-                problems.append(f"{where}:{line}: {ref} -> no id {url.fragment!r} there")
+            problem = resolve(site, page_path, ref, prefix)
+            if problem:
+                problems.append(f"{where}:{line}: {ref} -> {problem}")
     return problems
 
 
