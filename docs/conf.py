@@ -26,6 +26,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.mermaid",
     "sphinxcontrib.bibtex",
+    "bibliography_speedups",  # docs/_ext: the same bibliography, without pybtex's repeated work
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinx_last_updated_by_git",

@@ -1,0 +1,60 @@
+"""Build the bibliography without the repeated work, and without changing a byte of the pages.
+
+sphinxcontrib-bibtex, through pybtex, spent about half of a full build redoing work whose
+result never changes within a build:
+
+1. Finding plugins. Each ``{footcite}`` makes a new pybtex style, and each style asks
+   pybtex for four plugins by name; pybtex answers every such question by reading the
+   entry points of every installed package (about 650 times a build). This extension
+   looks the site's plugins up once, when Sphinx starts, and registers them with
+   pybtex's public ``register_plugin`` (and sphinxcontrib-bibtex's own), which both
+   consult before reading any entry point.
+
+Every change is made when Sphinx loads this extension and lasts for the whole Python
+process. The tests in ``tests/test_bibliography_speed.py`` fail if an upgrade of pybtex
+or sphinxcontrib-bibtex makes it stop applying.
+"""
+
+from importlib.metadata import entry_points
+
+import pybtex.plugin
+import sphinxcontrib.bibtex.plugin
+from sphinx.errors import ExtensionError
+
+#: Every plugin a build of this site asks pybtex for, by group and name. A build that asks
+#: for one missing here still works, only slower (tests/test_bibliography_speed.py says which).
+PYBTEX_PLUGINS = {
+    "pybtex.style.formatting": ("unsrt", "plain"),  # conf.py's bibtex_default_style; sources.md's list
+    "pybtex.style.labels": ("number",),  # pybtex's default, used by both styles
+    "pybtex.style.names": ("plain", "last"),  # pybtex's default; sphinxcontrib-bibtex's citation styles
+    "pybtex.style.sorting": ("none", "author_year_title"),  # unsrt's (pybtex's default); plain's
+    "pybtex.backends": ("docutils", "plaintext"),  # sphinxcontrib-bibtex's output; its {cite} tooltips
+}
+#: sphinxcontrib-bibtex's own plugins: bibtex_reference_style and bibtex_foot_reference_style.
+SPHINXCONTRIB_BIBTEX_PLUGINS = {
+    "sphinxcontrib.bibtex.style.referencing": ("label", "foot"),
+}
+
+
+def register_plugins() -> None:
+    """Find each plugin in the installed packages' entry points once, and register it."""
+    installed = entry_points()
+    for register, plugins in (
+        (pybtex.plugin.register_plugin, PYBTEX_PLUGINS),
+        (sphinxcontrib.bibtex.plugin.register_plugin, SPHINXCONTRIB_BIBTEX_PLUGINS),
+    ):
+        for group, names in plugins.items():
+            for name in names:
+                found = installed.select(group=group, name=name)
+                if not found:
+                    raise ExtensionError(
+                        f"No installed package provides the {group} plugin {name!r}. "
+                        f"If the site no longer uses it, remove it from {__file__}; "
+                        "otherwise reinstall the docs dependencies (nox -s docs)."
+                    )
+                register(group, name, next(iter(found)).load(), force=True)
+
+
+def setup(app):
+    register_plugins()
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
