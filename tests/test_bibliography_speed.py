@@ -8,6 +8,7 @@ applying, or makes the pages come out differently with the speed-ups than withou
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -71,6 +72,7 @@ class Counts:
     """What pybtex and latexcodec did during one build."""
 
     scans: list[tuple[str, str]] = field(default_factory=list)  # plugin look-ups that read entry points
+    formatted: Counter = field(default_factory=Counter)  # (style, label, entry key) -> times formatted
 
 
 @pytest.fixture
@@ -92,6 +94,14 @@ def counts(monkeypatch) -> Counts:
 
     for module in (pybtex.plugin, sphinxcontrib.bibtex.plugin):
         monkeypatch.setattr(module, "entry_points", counting_entry_points(module.entry_points))
+
+    format_entry = bibliography_speedups._format_entry
+
+    def counting_format_entry(style, label, entry, bib_data=None):
+        found.formatted[(type(style).__module__.rpartition(".")[2], label, entry.key)] += 1
+        return format_entry(style, label, entry, bib_data)
+
+    monkeypatch.setattr(bibliography_speedups, "_format_entry", counting_format_entry)
 
     return found
 
@@ -129,6 +139,16 @@ def test_citing_does_not_make_pybtex_scan_every_installed_package_for_plugins(tm
         "pybtex or sphinxcontrib-bibtex read the installed packages' entry points to find these "
         f"plugins: {sorted(set(counts.scans))}. Pinned plugins are no longer used as they were, "
         "or these are missing from PYBTEX_PLUGINS in docs/_ext/bibliography_speedups.py."
+    )
+
+
+def test_each_entry_is_formatted_once_per_style_however_often_it_is_cited(tmp_path, counts, bib):
+    build(write_project(tmp_path / "src", bib), tmp_path / "out")
+    assert set(counts.formatted.values()) == {1}, f"formatted more than once: {counts.formatted}"
+    by_style = {(style, key) for style, _, key in counts.formatted}
+    assert by_style == {(style, key) for style in ("unsrt", "plain") for key in KEYS}, (
+        "sphinxcontrib-bibtex no longer formats entries through pybtex's BaseStyle.format_entry, "
+        f"so they are not kept between citations: formatted {counts.formatted}"
     )
 
 

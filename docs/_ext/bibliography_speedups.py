@@ -9,16 +9,21 @@ result never changes within a build:
    looks the site's plugins up once, when Sphinx starts, and registers them with
    pybtex's public ``register_plugin`` (and sphinxcontrib-bibtex's own), which both
    consult before reading any entry point.
+2. Formatting the same entry once per citation. A formatted entry depends only on the
+   style, the label and the entry, so the first result is kept and handed out again
+   until the next build starts.
 
 Every change is made when Sphinx loads this extension and lasts for the whole Python
 process. The tests in ``tests/test_bibliography_speed.py`` fail if an upgrade of pybtex
-or sphinxcontrib-bibtex makes it stop applying.
+or sphinxcontrib-bibtex makes either stop applying.
 """
 
+import functools
 from importlib.metadata import entry_points
 
 import pybtex.plugin
 import sphinxcontrib.bibtex.plugin
+from pybtex.style.formatting import BaseStyle
 from sphinx.errors import ExtensionError
 
 #: Every plugin a build of this site asks pybtex for, by group and name. A build that asks
@@ -55,6 +60,32 @@ def register_plugins() -> None:
                 register(group, name, next(iter(found)).load(), force=True)
 
 
+# pybtex's own function, kept once even if this module's setup runs for many builds.
+_format_entry = getattr(BaseStyle.format_entry, "__wrapped__", BaseStyle.format_entry)
+_formatted: dict[tuple, tuple] = {}
+
+
+@functools.wraps(_format_entry)
+def format_entry_once(style, label, entry, bib_data=None):
+    """pybtex's ``format_entry``, computed once per style, label and entry in a build."""
+    # A style that takes options of its own, or cross-references resolved through bib_data,
+    # could format differently: those are formatted every time, as before.
+    if bib_data is not None or type(style).__init__ is not BaseStyle.__init__:
+        return _format_entry(style, label, entry, bib_data)
+    settings = (style.name_style, style.label_style, style.sorting_style)
+    key = (type(style), *map(type, settings), style.abbreviate_names, style.min_crossrefs, label, id(entry))
+    kept = _formatted.get(key)
+    if kept is None or kept[0] is not entry:  # the entry is kept too, so its id is not reused
+        kept = _formatted[key] = (entry, _format_entry(style, label, entry))
+    return kept[1]
+
+
+def forget_formatted_entries(app) -> None:
+    _formatted.clear()
+
+
 def setup(app):
     register_plugins()
+    BaseStyle.format_entry = format_entry_once
+    app.connect("builder-inited", forget_formatted_entries)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
