@@ -5,6 +5,8 @@ fails if an upgrade of pybtex, sphinxcontrib-bibtex or latexcodec makes a speed-
 applying, or makes the pages come out differently with the speed-ups than without.
 """
 
+import codecs
+import string
 import subprocess
 import sys
 import textwrap
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 
+import latexcodec.codec
 import pybtex.plugin
 import pytest
 import sphinxcontrib.bibtex.plugin
@@ -73,6 +76,7 @@ class Counts:
 
     scans: list[tuple[str, str]] = field(default_factory=list)  # plugin look-ups that read entry points
     formatted: Counter = field(default_factory=Counter)  # (style, label, entry key) -> times formatted
+    decoded: int = 0  # texts run through latexcodec's decoder
 
 
 @pytest.fixture
@@ -103,6 +107,13 @@ def counts(monkeypatch) -> Counts:
 
     monkeypatch.setattr(bibliography_speedups, "_format_entry", counting_format_entry)
 
+    decode = latexcodec.codec.UnicodeLatexIncrementalDecoder.decode
+
+    def counting_decode(self, text, final=False):
+        found.decoded += 1
+        return decode(self, text, final)
+
+    monkeypatch.setattr(latexcodec.codec.UnicodeLatexIncrementalDecoder, "decode", counting_decode)
     return found
 
 
@@ -152,6 +163,22 @@ def test_each_entry_is_formatted_once_per_style_however_often_it_is_cited(tmp_pa
     )
 
 
+def test_a_bibliography_without_latex_is_not_run_through_the_latex_decoder(tmp_path, counts):
+    build(write_project(tmp_path / "src", PLAIN_BIB), tmp_path / "out")
+    assert counts.decoded == 0
+    page = (tmp_path / "out" / "one.html").read_text(encoding="utf-8")
+    for text in ("South China Morning Post", "Alibaba kicks off a partnership", "Hongqi’s Qwen assistant"):
+        assert text in page
+
+
+def test_latex_in_the_bibliography_is_still_decoded(tmp_path, counts):
+    build(write_project(tmp_path / "src", LATEX_BIB), tmp_path / "out")
+    assert counts.decoded > 0
+    page = (tmp_path / "out" / "one.html").read_text(encoding="utf-8")
+    for text in ("Jürgen Müller", "Über straßen — ein test", "Ana García", "Diseño"):
+        assert text in page
+
+
 def test_pages_are_byte_identical_with_and_without_the_speedups(tmp_path, bib):
     build(write_project(tmp_path / "src", bib), tmp_path / "with")
     build_without_speedups(
@@ -161,6 +188,20 @@ def test_pages_are_byte_identical_with_and_without_the_speedups(tmp_path, bib):
     assert with_speedups.keys() == without.keys()
     changed = [page for page in with_speedups if with_speedups[page] != without[page]]
     assert not changed, f"these pages differ when the speed-ups are on: {changed}"
+
+
+def test_the_decoder_is_skipped_only_for_text_it_would_leave_unchanged():
+    """Every one- and two-character text (and three of punctuation), alone and between words."""
+    chars = [*string.printable, "é", "ü", "’", "\u00a0", "—"]
+    texts = [a + b for a in chars for b in chars]
+    texts += [a + b + c for a in string.punctuation for b in string.punctuation for c in string.punctuation]
+    wrong = [
+        text
+        for piece in texts
+        for text in (piece, f"ab{piece}cd")
+        if not bibliography_speedups.needs_latex_decoding(text) and codecs.decode(text, "ulatex") != text
+    ]
+    assert not wrong, f"latexcodec changes these, but they would skip it: {wrong[:20]}"
 
 
 def test_the_site_asks_for_no_plugin_that_is_not_pinned(tmp_path, counts):

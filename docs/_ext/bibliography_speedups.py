@@ -12,17 +12,24 @@ result never changes within a build:
 2. Formatting the same entry once per citation. A formatted entry depends only on the
    style, the label and the entry, so the first result is kept and handed out again
    until the next build starts.
+3. Decoding LaTeX in text that has none. ``sources.bib`` is plain Unicode, yet every
+   field went through latexcodec's decoder. Text the decoder would return unchanged
+   (see ``needs_latex_decoding``) now skips it; any other text is decoded as before.
+   Braces still go through pybtex's own parser, which turns them into case protection.
 
 Every change is made when Sphinx loads this extension and lasts for the whole Python
-process. The tests in ``tests/test_bibliography_speed.py`` fail if an upgrade of pybtex
-or sphinxcontrib-bibtex makes either stop applying.
+process. The tests in ``tests/test_bibliography_speed.py`` fail if an upgrade of pybtex,
+sphinxcontrib-bibtex or latexcodec makes any of the three stop applying.
 """
 
 import functools
+import re
 from importlib.metadata import entry_points
 
 import pybtex.plugin
 import sphinxcontrib.bibtex.plugin
+from pybtex.markup import LaTeXParser
+from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle
 from sphinx.errors import ExtensionError
 
@@ -39,6 +46,17 @@ PYBTEX_PLUGINS = {
 SPHINXCONTRIB_BIBTEX_PLUGINS = {
     "sphinxcontrib.bibtex.style.referencing": ("label", "foot"),
 }
+
+# Characters and pairs that latexcodec's decoder changes when there is no backslash:
+# $ (maths), % (comments), ~ (no-break space), -- and --- (dashes), `` '' ,, (quotes),
+# !` ?` (inverted marks), and whitespace it collapses: tabs, line breaks, a leading space
+# and a space after a space. Braces and everything else pass through it unchanged.
+_LATEX_MARKUP = re.compile(r"[\\$%~\t\n\r]|--|``|''|,,|!`|\?`|^ |  ")
+
+
+def needs_latex_decoding(text: str) -> bool:
+    """Whether latexcodec's decoder would change *text*. If not, decoding is skipped."""
+    return _LATEX_MARKUP.search(text) is not None
 
 
 def register_plugins() -> None:
@@ -60,8 +78,9 @@ def register_plugins() -> None:
                 register(group, name, next(iter(found)).load(), force=True)
 
 
-# pybtex's own function, kept once even if this module's setup runs for many builds.
+# The library's own functions, kept once even if this module's setup runs for many builds.
 _format_entry = getattr(BaseStyle.format_entry, "__wrapped__", BaseStyle.format_entry)
+_from_latex = getattr(Text.from_latex, "__wrapped__", Text.from_latex.__func__)
 _formatted: dict[tuple, tuple] = {}
 
 
@@ -80,6 +99,14 @@ def format_entry_once(style, label, entry, bib_data=None):
     return kept[1]
 
 
+@functools.wraps(_from_latex)
+def from_latex(cls, latex):
+    """pybtex's ``Text.from_latex``, without latexcodec for text it would not change."""
+    if isinstance(latex, str) and not needs_latex_decoding(latex):
+        return LaTeXParser(latex).parse()
+    return _from_latex(cls, latex)
+
+
 def forget_formatted_entries(app) -> None:
     _formatted.clear()
 
@@ -87,5 +114,6 @@ def forget_formatted_entries(app) -> None:
 def setup(app):
     register_plugins()
     BaseStyle.format_entry = format_entry_once
+    Text.from_latex = classmethod(from_latex)
     app.connect("builder-inited", forget_formatted_entries)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
