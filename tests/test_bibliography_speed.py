@@ -117,12 +117,12 @@ def counts(monkeypatch) -> Counts:
     return found
 
 
-def build(source: Path, out: Path) -> str:
-    """Build *source* into *out* in this process, as `sphinx-build -E -b html`; return the warnings."""
+def build(source: Path, out: Path, fresh: bool = True) -> str:
+    """Build *source* into *out* in this process, as `sphinx-build [-E] -b html`; return the warnings."""
     warnings = StringIO()
     with docutils_namespace():
         app = Sphinx(
-            source, source, out, out / ".doctrees", "html", status=None, warning=warnings, freshenv=True
+            source, source, out, out / ".doctrees", "html", status=None, warning=warnings, freshenv=fresh
         )
         app.build()
     return warnings.getvalue()
@@ -161,6 +161,24 @@ def test_each_entry_is_formatted_once_per_style_however_often_it_is_cited(tmp_pa
         "sphinxcontrib-bibtex no longer formats entries through pybtex's BaseStyle.format_entry, "
         f"so they are not kept between citations: formatted {counts.formatted}"
     )
+
+
+def test_a_rebuild_after_editing_a_page_formats_only_the_entries_that_changed(tmp_path, counts):
+    source = write_project(tmp_path / "src", PLAIN_BIB)
+    build(source, tmp_path / "out")
+    page = source / "one.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    counts.formatted.clear()
+    assert not build(source, tmp_path / "out", fresh=False)
+    assert counts.formatted == {}, f"formatted again although nothing in them changed: {counts.formatted}"
+
+    bib = source / "refs.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace("Smart cars: a survey", "Smart cars"), encoding="utf-8"
+    )
+    assert not build(source, tmp_path / "out", fresh=False)
+    assert {key for _, _, key in counts.formatted} == {"beta"}
+    assert "Smart cars." in (tmp_path / "out" / "one.html").read_text(encoding="utf-8")
 
 
 def test_a_bibliography_without_latex_is_not_run_through_the_latex_decoder(tmp_path, counts):
