@@ -34,6 +34,7 @@ extensions = [
     "diagram_svg",  # draws the {mermaid} diagrams as inline SVG when the site is built
     "furo_landmarks",  # names the landmarks of Furo's page template
     "content_security_policy",  # a strict CSP <meta> on every page
+    "unused_static",  # leaves out of _static what no page uses
 ]
 exclude_patterns = ["_build"]
 templates_path = ["_templates"]

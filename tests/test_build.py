@@ -27,6 +27,17 @@ def test_site_ships_no_mermaid_javascript(site):
         assert "mermaid.esm" not in page.read_text(encoding="utf-8"), page.name
 
 
+def test_site_publishes_no_static_file_that_nothing_uses(site):
+    texts = "\n".join(
+        path.read_text(encoding="utf-8", errors="ignore")
+        for path in site.html.rglob("*")
+        if path.suffix in {".html", ".css", ".js", ".xml", ".svg"}
+    )
+    static = [path for path in (site.html / "_static").rglob("*") if path.is_file()]
+    assert len(static) > 10
+    assert [path.name for path in static if path.name not in texts] == []
+
+
 def test_diagrams_are_inline_svg_in_the_html(site):
     html = (site.html / "partners.html").read_text(encoding="utf-8")
     assert '<div class="diagram" id="diagram-partners">' in html
