@@ -17,7 +17,7 @@ nox.options.reuse_existing_virtualenvs = True
 ROOT = Path(__file__).parent
 DOCS = ROOT / "docs"
 HTML = DOCS / "_build" / "html"
-GROUPS = ("docs", "serve", "test", "lint", "node", "ci")
+GROUPS = ("docs", "serve", "test", "translations", "lint", "node", "ci")
 CHROMIUM = "from tools.browser import require_chromium; print(require_chromium())"
 
 
