@@ -142,7 +142,11 @@ def visit(browser, site_url):
     contexts = []
 
     def _visit(
-        path: str, width: int = 1280, javascript: bool = True, color_scheme: str = "light", bypass_csp: bool = False
+        path: str,
+        width: int = 1280,
+        javascript: bool = True,
+        color_scheme: str = "light",
+        bypass_csp: bool = False,
     ) -> Visit:
         """Open `path`; `bypass_csp` lets a test inject its own tool script (axe-core) into the page."""
         context = browser.new_context(
