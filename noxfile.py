@@ -5,10 +5,15 @@ dependency groups by `nox -s lock`) and Mermaid from package-lock.json with npm.
 """
 
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent))
+from tools import editions  # noqa: E402  (no dependencies: which editions the site has)
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -54,22 +59,42 @@ def prepare(session: nox.Session, group: str) -> None:
 
 @nox.session(default=True)
 def docs(session: nox.Session) -> None:
-    """Build the HTML site (warnings are errors). Optional argument: the output folder."""
+    """Build the site, every edition (warnings are errors). Optional argument: the output folder."""
     prepare(session, "docs")
     out = Path(session.posargs[0]) if session.posargs else HTML
     shutil.rmtree(out, ignore_errors=True)
-    session.run("sphinx-build", "-W", "-n", "-T", "-b", "html", "docs", str(out))
+    if os.environ.get("READTHEDOCS_LANGUAGE"):  # Read the Docs: one project per edition
+        language = editions.language_of(os.environ["READTHEDOCS_LANGUAGE"])
+        session.run("sphinx-build", *editions.sphinx_args(language, out, "-W", "-n", "-T", alone=True))
+    else:
+        for language in editions.languages():
+            session.run("sphinx-build", *editions.sphinx_args(language, out, "-W", "-n", "-T"))
     session.log(f"The site is built: {out.resolve() / 'index.html'}")
 
 
 @nox.session(default=False)
 def serve(session: nox.Session) -> None:
-    """Live preview: rebuilds when a page or a diagram changes."""
+    """Live preview of the English edition: rebuilds when a page or a diagram changes."""
     prepare(session, "serve")
     session.run(
         "sphinx-autobuild", "-n", "--watch", "diagrams", "--port", "8000",
+        # sphinx-autobuild's live reload is an inline script the site's policy would refuse.
+        "-D", "content_security_policy=0",
         "docs", str(DOCS / "_build" / "serve"), *session.posargs,
     )  # fmt: skip
+
+
+@nox.session(default=False)
+def translations(session: nox.Session) -> None:
+    """Bring the catalogs in docs/locales in step with the English pages; `-- LANG` adds one."""
+    install(session, "translations")
+    templates = DOCS / "_build" / "gettext"
+    shutil.rmtree(templates, ignore_errors=True)
+    session.run("sphinx-build", "-q", "-b", "gettext", "docs", str(templates))
+    for language in session.posargs or editions.languages()[1:]:
+        session.run("sphinx-intl", "update", "-p", str(templates), "-d", "docs/locales", "-l", language)
+    session.run("sphinx-intl", "stat", "-d", "docs/locales", success_codes=[0, 1])  # 1: work left
+    session.log("Translate the messages marked fuzzy or left empty above, then run `nox -s docs`.")
 
 
 @nox.session(default=False)

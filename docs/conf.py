@@ -9,17 +9,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 DOCS = Path(__file__).parent
 ROOT = DOCS.parent
 sys.path[:0] = [str(DOCS / "_ext"), str(ROOT)]  # the site's extensions, and tools/ they share
 
+from tools import editions  # noqa: E402  (the editions and their folders)
+
 # -- Project ------------------------------------------------------------------
 project = "The Alibaba–FAW alliance"
 author = "The Alibaba–FAW alliance site maintainers"
 copyright = "2026, the site's maintainers"
-language = "en"
 
 # -- Build --------------------------------------------------------------------
 extensions = [
@@ -27,14 +27,16 @@ extensions = [
     "sphinxcontrib.mermaid",
     "sphinxcontrib.bibtex",
     "bibliography_speedups",  # docs/_ext: the same bibliography, without pybtex's repeated work
+    "bibliography_translations",  # docs/_ext: what the site says of each source, in the edition's language
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinx_last_updated_by_git",
     # docs/_ext, one concern each:
     "diagram_svg",  # draws the {mermaid} diagrams as inline SVG when the site is built
-    "furo_landmarks",  # names the landmarks of Furo's page template
+    "furo_markup",  # Furo's landmarks named, its button labels translated
     "content_security_policy",  # a strict CSP <meta> on every page
     "unused_static",  # leaves out of _static what no page uses
+    "site_editions",  # the English and Chinese editions: switcher, alternates, sitemap
 ]
 exclude_patterns = ["_build"]
 templates_path = ["_templates"]
@@ -57,9 +59,49 @@ bibtex_reference_style = "label"
 # no diagram changed needs no browser. Delete the folder to draw everything again.
 diagram_cache_dir = str(DOCS / "_build" / "diagram-cache")
 
+# -- Editions: English, the source, and the translations in docs/locales ---------
+# `nox -s docs` builds every edition into one site: English at its root, Simplified
+# Chinese in zh-cn/ (tools/editions.py). `nox -s translations` brings the catalogs
+# (docs/locales/zh_CN/LC_MESSAGES/*.po) in step after an English edit.
+language = "en"  # the edition being built: sphinx-build -D language=zh_CN for Chinese
+locale_dirs = ["locales"]
+gettext_compact = False  # one catalog per page
+gettext_location = False  # no "file:line" comments: they would change with every edit
+# What differs from one edition to another besides the pages' text (docs/_ext/site_editions.py).
+site_edition_settings = {
+    "en": {
+        "html_title": "The Alibaba–FAW alliance",
+        "html_last_updated_fmt": "%Y-%m-%d",  # from each page's last git commit
+        "ogp_image_alt": "The Alibaba–FAW alliance: who agreed what, and when",
+        "notfound_context": {
+            "title": "Page not found",
+            "body": "<h1>Page not found</h1>\n<p>There is no page at this address. "
+            "Start again from the home page, or search the site.</p>",
+        },
+    },
+    "zh_CN": {
+        "project": "阿里巴巴与中国一汽的战略合作",
+        "copyright": "2026，本站维护者",
+        "html_title": "阿里巴巴与中国一汽的战略合作",
+        "html_last_updated_fmt": "%Y年%-m月%-d日",
+        "ogp_image_alt": "阿里巴巴与中国一汽的战略合作：谁在何时达成了什么协议",
+        "notfound_context": {
+            "title": "未找到页面",
+            "body": "<h1>未找到页面</h1>\n<p>这个地址上没有页面。请回到首页，或者搜索本站。</p>",
+        },
+    },
+}
+
 # -- Where the site is published ------------------------------------------------
-# Set by the publishing workflow (or Read the Docs); empty for a local build.
-html_baseurl = os.environ.get("SITE_BASE_URL") or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+# The site's root address: canonical links, the sitemap, link previews and the 404 page
+# derive from it. Set by the publishing workflow; empty for a local build.
+site_root_url = os.environ.get("SITE_BASE_URL", "")
+site_editions = {lang: editions.folder(lang) for lang in editions.languages()}  # folder under the root
+if os.environ.get("READTHEDOCS"):  # one project per language, at /en/latest/, /zh-cn/latest/ ...
+    _version = os.environ.get("READTHEDOCS_VERSION", "latest")
+    site_editions = {lang: f"{editions.hreflang(lang).lower()}/{_version}/" for lang in site_editions}
+    _here = f"{os.environ.get('READTHEDOCS_LANGUAGE', 'en')}/{_version}/"
+    site_root_url = os.environ.get("READTHEDOCS_CANONICAL_URL", "").removesuffix(_here)
 # The repository behind the "edit this page" links: $SITE_REPOSITORY, else a GitHub origin.
 _origin = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True, text=True)
 SITE_REPOSITORY = os.environ.get("SITE_REPOSITORY") or (
@@ -68,11 +110,9 @@ SITE_REPOSITORY = os.environ.get("SITE_REPOSITORY") or (
 
 # -- HTML ---------------------------------------------------------------------
 html_theme = "furo"
-html_title = "The Alibaba–FAW alliance"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_favicon = "_static/favicon.svg"
-html_last_updated_fmt = "%Y-%m-%d"  # from each page's last git commit
 html_theme_options = {
     "navigation_with_keys": True,
     "top_of_page_buttons": ["edit"] if SITE_REPOSITORY else [],
@@ -81,20 +121,15 @@ if SITE_REPOSITORY:
     html_theme_options |= {
         "source_repository": SITE_REPOSITORY + "/",
         "source_branch": "main",
-        "source_directory": "docs/",
+        "source_directory": "docs/",  # Chinese pages: their catalog in docs/locales (site_editions)
     }
 
 # -- Findable and shareable -------------------------------------------------------
-if html_baseurl:  # a sitemap needs absolute addresses
-    extensions.append("sphinx_sitemap")
-sitemap_url_scheme = "{link}"
-ogp_site_url = html_baseurl
-ogp_site_name = html_title
+# html_baseurl, ogp_site_url and notfound_urls_prefix are set for each edition from
+# site_root_url and site_editions; the sitemap of every edition is written by site_editions.
 ogp_image = "_static/social-preview.png"
-ogp_image_alt = "The Alibaba–FAW alliance: who agreed what, and when"
 ogp_social_cards = {"enable": False}  # one fixed picture instead (tools/social_preview.py)
 ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
-notfound_urls_prefix = urlsplit(html_baseurl).path or "/"  # 404 page works at any depth
 
 # -- Link check (nox -s linkcheck) ----------------------------------------------
 linkcheck_timeout = 20

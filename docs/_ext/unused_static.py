@@ -19,11 +19,9 @@ def remove_unused(app, exception) -> None:
     out = Path(app.outdir)
     static = out / "_static"
     files = [path for path in static.rglob("*") if path.is_file()]
-    texts = [
-        path.read_text(encoding="utf-8", errors="ignore")
-        for path in out.rglob("*")
-        if path.suffix in NAMED_IN
-    ]
+    # This edition's files only: another edition (zh-cn/) has its own _static.
+    own = [*out.glob("*"), *static.rglob("*"), *(out / "_diagrams").glob("*")]
+    texts = [path.read_text(encoding="utf-8", errors="ignore") for path in own if path.suffix in NAMED_IN]
     names = "\n".join(texts)
     for path in files:
         if path.name not in names:

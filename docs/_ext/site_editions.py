@@ -1,0 +1,179 @@
+"""The site's editions, English and its translations, published as one site.
+
+Each edition is built on its own (``sphinx-build -D language=zh_CN``) into its folder
+under the site's root (``site_editions`` in conf.py; tools/editions.py). This extension:
+
+- applies the edition's own settings (``site_edition_settings``: title, date format,
+  404 text ...) and derives its addresses from ``site_root_url``: canonical links
+  (``html_baseurl``), link previews and the 404 page's links;
+- gives every page a link to the same page in each other edition (shown by
+  _templates/page.html), ``<link rel="alternate" hreflang>`` to every edition plus
+  ``x-default``, and ``og:locale``;
+- points a translated page's "edit this page" link at its catalog,
+  docs/locales/LANGUAGE/LC_MESSAGES/PAGE.po;
+- writes, from the build of the edition at the site's root, one sitemap listing each
+  page of every edition with its alternates;
+- translates the site's own interface words (the "site" catalog,
+  docs/locales/LANGUAGE/LC_MESSAGES/site.po), which no page holds, and lets Sphinx's
+  script translations run under the site's Content-Security-Policy.
+"""
+
+import html
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sphinx.errors import ConfigError
+from sphinx.locale import get_translation
+from sphinx.util import logging as sphinx_logging
+from sphinx.util.i18n import CatalogInfo
+
+from tools.editions import SOURCE_LANGUAGE, hreflang
+
+_ = get_translation("site")
+logger = sphinx_logging.getLogger(__name__)
+NAMES = {"en": "English", "zh_CN": "简体中文"}  # each edition's name, in its own language
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "zh_CN": "zh_CN"}  # Open Graph wants language_TERRITORY
+LOCALES = Path(__file__).resolve().parents[1] / "locales"
+
+
+def apply_edition(app, config) -> None:
+    language = config.language
+    if language not in config.site_editions:
+        raise ConfigError(
+            f"No edition of the site is in {language!r}: the editions are {sorted(config.site_editions)}. "
+            f"A translation needs its catalogs in docs/locales/{language}/LC_MESSAGES/ first."
+        )
+    for name, value in config.site_edition_settings.get(language, {}).items():
+        setattr(config, name, value)
+    folder = config.site_editions[language]
+    config.html_baseurl = config.site_root_url + folder if config.site_root_url else ""
+    config.ogp_site_url = config.html_baseurl
+    config.ogp_site_name = config.html_title
+    config.notfound_urls_prefix = (urlsplit(config.site_root_url).path or "/") + folder
+    if language != SOURCE_LANGUAGE and config.html_theme_options.get("source_directory"):
+        config.html_theme_options["source_directory"] = f"docs/locales/{language}/LC_MESSAGES/"
+
+
+def load_interface_words(app) -> None:
+    """Compile site.po (Sphinx compiles the pages' catalogs itself, but only later) and use it."""
+    language = app.config.language
+    if language != SOURCE_LANGUAGE:  # Sphinx's translations.js evaluates code the CSP forbids
+        app.add_js_file("translations-without-eval.js", priority=400)  # after doctools, before it
+    if language.startswith("zh"):  # jieba splits Chinese words for search (and chats on stderr)
+        try:
+            import jieba
+        except ImportError:
+            logger.warning("jieba is not installed: Chinese search will not find words. Run `nox -s docs`.")
+        else:
+            jieba.setLogLevel(logging.WARNING)
+    catalog = CatalogInfo(str(LOCALES / language / "LC_MESSAGES"), "site", "utf-8")
+    if Path(catalog.po_path).is_file():
+        if catalog.is_outdated():
+            catalog.write_mo(language)
+        app.add_message_catalog("site", str(LOCALES))
+
+
+def address(app, language: str, pagename: str, *, absolute: bool, from_page: str) -> str:
+    """The URL of `pagename` in the edition in `language`, absolute or relative to `from_page`."""
+    target = app.config.site_editions[language] + pagename + ".html"
+    if absolute:
+        return (app.config.site_root_url or "/") + target
+    here = app.config.site_editions[app.config.language] + from_page
+    return "../" * here.count("/") + target
+
+
+def extract_theme_words(app) -> None:
+    """The gettext builder takes interface words from templates_path only: add Furo's
+    templates, so that its words that Sphinx's own catalogs lack ("Back to top", "Last
+    updated on ...") reach sphinx.pot and can be translated in sphinx.po."""
+    if app.builder.name == "gettext":
+        import furo
+
+        app.config.templates_path = [
+            *app.config.templates_path,
+            str(Path(furo.__file__).parent / "theme" / "furo"),
+        ]
+
+
+def link_editions(app, pagename, templatename, context, doctree) -> None:
+    config, here = app.config, app.config.language
+    others = [language for language in config.site_editions if language != here]
+    # The 404 page is shown at any address, so its links start from the site's root.
+    not_found = pagename == "404"
+    if not_found:
+        root = urlsplit(config.site_root_url).path or "/"
+        links = [root + config.site_editions[lang] + "index.html" for lang in others]
+    else:
+        links = [address(app, lang, pagename, absolute=False, from_page=pagename) for lang in others]
+    context["site_edition_label"] = _("This page in another language")
+    context["site_edition_links"] = [
+        {"href": href, "hreflang": hreflang(lang), "name": NAMES.get(lang, lang)}
+        for lang, href in zip(others, links, strict=True)
+    ]
+    if here != SOURCE_LANGUAGE:
+        context["page_source_suffix"] = ".po"  # "edit this page" opens the page's catalog
+
+    tags = [
+        f'<meta property="og:locale" content="{OPEN_GRAPH_LOCALES.get(here, here)}">',
+        *(
+            f'<meta property="og:locale:alternate" content="{OPEN_GRAPH_LOCALES.get(lang, lang)}">'
+            for lang in others
+        ),
+    ]
+    if not not_found:
+        absolute = bool(config.site_root_url)
+        alternates = {
+            lang: address(app, lang, pagename, absolute=absolute, from_page=pagename)
+            for lang in config.site_editions
+        }
+        alternates["x-default"] = alternates[SOURCE_LANGUAGE]
+        tags += [
+            f'<link rel="alternate" hreflang="{hreflang(lang)}" href="{html.escape(href)}">'
+            for lang, href in alternates.items()
+        ]
+    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
+
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+{urls}
+</urlset>
+"""
+
+
+def write_sitemap(app, exception) -> None:
+    """One sitemap for every edition, from the build of the edition at the site's root."""
+    config = app.config
+    if exception or app.builder.format != "html" or not config.site_root_url:
+        return
+    if config.site_editions[config.language] != "":
+        return  # an edition in a folder: the root edition's sitemap lists it
+    urls = []
+    for pagename in sorted(app.env.found_docs):
+        pages = {
+            lang: address(app, lang, pagename, absolute=True, from_page="") for lang in config.site_editions
+        }
+        pages["x-default"] = pages[SOURCE_LANGUAGE]
+        alternates = "".join(
+            f'\n    <xhtml:link rel="alternate" hreflang="{hreflang(lang)}" href="{html.escape(href)}"/>'
+            for lang, href in pages.items()
+        )
+        urls += [
+            f"  <url>\n    <loc>{html.escape(href)}</loc>{alternates}\n  </url>"
+            for lang, href in pages.items()
+            if lang != "x-default"
+        ]
+    (Path(app.outdir) / "sitemap.xml").write_text(SITEMAP.format(urls="\n".join(urls)), encoding="utf-8")
+
+
+def setup(app):
+    app.add_config_value("site_root_url", "", "html", types=[str])
+    app.add_config_value("site_editions", {SOURCE_LANGUAGE: ""}, "html", types=[dict])
+    app.add_config_value("site_edition_settings", {}, "html", types=[dict])
+    app.connect("config-inited", apply_edition, priority=100)  # before the extensions that read them
+    app.connect("builder-inited", load_interface_words)
+    app.connect("builder-inited", extract_theme_words)
+    app.connect("html-page-context", link_editions)
+    app.connect("build-finished", write_sitemap)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
