@@ -1,5 +1,5 @@
-"""Shared fixtures: the real site built once per run, a temporary copy of the
-project for tests that break things, a local HTTP server and headless Chromium."""
+"""Shared fixtures: the real site (every edition) built once per run, a temporary copy
+of the project for tests that break things, a local HTTP server and headless Chromium."""
 
 import os
 import shutil
@@ -13,10 +13,16 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tools.browser import launch, offline_page, require_chromium, serve
+from tools.editions import folder, languages, sphinx_args
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(path.stem for path in DOCS.glob("*.md"))
+EDITIONS = languages()  # "en", then each translation
+TRANSLATIONS = EDITIONS[1:]
+# Every page as a reader reaches it, in every edition: "partners", "zh-cn/partners" ...
+EDITION_PAGES = [folder(language) + page for language in EDITIONS for page in PAGES]
+SEARCH_PAGES = [folder(language) + "search" for language in EDITIONS]
 # The tests build the site as the publishing workflow does, for a made-up public address.
 PUBLISHED = {
     "SITE_BASE_URL": "https://alliance.example/site/",
@@ -37,27 +43,22 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
-    """The real docs/, built once for the whole run as the workflow publishes it.
-
-    Built in its own process, as a maintainer would (and because sphinx-sitemap
-    forks a helper process, which must not inherit the browser's threads).
-    """
+    """The real docs/, every edition, built once for the whole run as the workflow publishes it
+    (`nox -s docs`), each edition by its own sphinx-build process, as a maintainer would."""
     out = tmp_path_factory.mktemp("site") / "html"
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-n",
-        "-E",
-        "-q",
-        "--no-color",
-        "-b",
-        "html",
-        str(DOCS),
-        str(out),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, env=os.environ | PUBLISHED, check=False)
-    return Site(out, result.stderr, result.returncode)
+    warnings, status = "", 0
+    for language in EDITIONS:
+        command = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            *sphinx_args(language, out, "-n", "-E", "-q", "--no-color"),
+        ]
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=os.environ | PUBLISHED, check=False
+        )
+        warnings, status = warnings + result.stderr, status or result.returncode
+    return Site(out, warnings, status)
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ refuses a script injected from anywhere else."""
 import re
 
 import pytest
-from conftest import PAGES
+from conftest import EDITION_PAGES, SEARCH_PAGES
 
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("name", [*PAGES, "search"])
+@pytest.mark.parametrize("name", [*EDITION_PAGES, *SEARCH_PAGES])
 def test_page_loads_without_errors_requests_elsewhere_or_policy_violations(visit, name, theme):
     v = visit(name, color_scheme=theme)
     v.set_theme(theme)
@@ -21,7 +21,7 @@ def test_page_loads_without_errors_requests_elsewhere_or_policy_violations(visit
     assert v.csp_violations() == []
 
 
-@pytest.mark.parametrize("name", [*PAGES, "search"])
+@pytest.mark.parametrize("name", [*EDITION_PAGES, *SEARCH_PAGES])
 def test_page_requests_no_mermaid_javascript(visit, name):
     v = visit(name)
     assert [url for url in v.requests if "mermaid" in url.lower() or url.endswith(".mjs")] == []

@@ -6,12 +6,14 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import DOCS, PAGES, ROOT
+from conftest import DOCS, EDITION_PAGES, EDITIONS, ROOT, SEARCH_PAGES
 
+from tools.editions import SOURCE_LANGUAGE, folder
 from tools.render_mermaid import FONT_PRESENT
 from tools.sitecheck import resolve
 
-DIAGRAM_PAGES = sorted(p.stem for p in DOCS.glob("*.md") if "{mermaid}" in p.read_text())
+WITH_DIAGRAMS = sorted(p.stem for p in DOCS.glob("*.md") if "{mermaid}" in p.read_text())
+DIAGRAM_PAGES = [folder(language) + page for language in EDITIONS for page in WITH_DIAGRAMS]
 
 # What the reader sees of each diagram: the drawings that are displayed, their size, their
 # accessible name and description, and the smallest label as drawn on the screen.
@@ -88,7 +90,7 @@ def test_diagrams_fit_a_desktop_screen_with_labels_of_12px_or_more(visit, name):
         )
 
 
-@pytest.mark.parametrize("name", [*PAGES, "search"])
+@pytest.mark.parametrize("name", [*EDITION_PAGES, *SEARCH_PAGES])
 def test_phone_screen_never_scrolls_sideways_and_labels_stay_11px_or_more(visit, name):
     page = visit(name, width=390).page
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
@@ -151,7 +153,7 @@ def diagram_links(html: str) -> dict[str, list[tuple[str, str]]]:
 
 def test_every_diagram_link_leads_to_an_existing_page_and_anchor(site):
     checked, broken = 0, []
-    for path in [*site.html.glob("*.html"), *site.html.glob("_diagrams/*.svg")]:
+    for path in [*site.html.rglob("*.html"), *site.html.rglob("_diagrams/*.svg")]:
         for drawing, links in diagram_links(path.read_text(encoding="utf-8")).items():
             for href, label in links:
                 if href:
@@ -159,23 +161,33 @@ def test_every_diagram_link_leads_to_an_existing_page_and_anchor(site):
                     problem = resolve(site.html, path, href)
                     if problem:
                         broken.append(f"{path.name} {drawing} {label!r}: {href} -> {problem}")
-    assert checked > 30, "the diagrams have almost no links"
+    assert checked > 30 * len(EDITIONS), "the diagrams have almost no links"
     assert broken == []
 
 
-def test_every_company_in_the_partner_diagram_is_a_link(site):
-    for drawing, links in diagram_links((site.html / "partners.html").read_text(encoding="utf-8")).items():
+@pytest.mark.parametrize("language", EDITIONS)
+def test_every_company_in_the_partner_diagram_is_a_link(site, language):
+    page = site.html / folder(language) / "partners.html"
+    for drawing, links in diagram_links(page.read_text(encoding="utf-8")).items():
         assert len(links) >= 9
         assert [label for href, label in links if not href] == [], f"{drawing}: nodes without a link"
 
 
-def test_every_timeline_event_in_the_diagram_leads_to_its_row_in_the_table(site):
-    drawings = diagram_links((site.html / "timeline.html").read_text(encoding="utf-8"))
+def iso(date: str) -> str:
+    """A date as the timeline shows it, "2019-12-27" or "2019年12月27日", in ISO form."""
+    parts = re.findall(r"\d+", date)
+    return "-".join([parts[0], *(f"{int(part):02d}" for part in parts[1:])])
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_every_timeline_event_in_the_diagram_leads_to_its_row_in_the_table(site, language):
+    drawings = diagram_links((site.html / folder(language) / "timeline.html").read_text(encoding="utf-8"))
     assert drawings
     for drawing, links in drawings.items():
         assert len(links) >= 10
         for href, date in links:
-            assert href == f"timeline.html#event-{date}", f"{drawing}: the event of {date} leads to {href!r}"
+            expected = f"timeline.html#event-{iso(date)}"
+            assert href == expected, f"{drawing}: the event of {date} leads to {href!r}"
 
 
 # -- Readers with other fonts, find-in-page, printing, full screen ----------------------------
@@ -227,10 +239,12 @@ def test_labels_stay_inside_their_boxes_in_a_readers_other_font(visit, name, fon
     assert page.evaluate(OVERFLOWING) == []
 
 
-def test_diagram_labels_are_text_that_find_in_page_reaches(visit):
-    source = (ROOT / "diagrams" / "partners.mmd").read_text(encoding="utf-8")
+@pytest.mark.parametrize("language", EDITIONS)
+def test_diagram_labels_are_text_that_find_in_page_reaches(visit, language):
+    name = "partners.mmd" if language == SOURCE_LANGUAGE else f"partners.{language}.mmd"
+    source = (ROOT / "diagrams" / name).read_text(encoding="utf-8")
     labels = [label.split("<br>")[0] for label in re.findall(r'^\s*\w+\["([^"]+)"\]', source, re.MULTILINE)]
-    page = visit("partners").page
+    page = visit(folder(language) + "partners").page
     for label in labels:
         found = page.evaluate(
             """text => {  // from the top of the page, as Ctrl+F does, until a match is in the diagram

@@ -5,9 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PAGES, PUBLISHED, ROOT
+from conftest import EDITION_PAGES, EDITIONS, PAGES, PUBLISHED, ROOT, SEARCH_PAGES
 
 from tools.bench import KIB, PAGE_BYTES_DIAGRAMS, PAGE_BYTES_PLAIN
+from tools.editions import SOURCE_LANGUAGE, folder
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Bytes transferred on a first load (empty cache) from a server that compresses text, as
@@ -27,7 +28,7 @@ def axe_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("name", [*PAGES, "search"])
+@pytest.mark.parametrize("name", [*EDITION_PAGES, *SEARCH_PAGES])
 def test_page_has_no_accessibility_violations(visit, name, theme):
     v = visit(name, color_scheme=theme, bypass_csp=True)
     v.set_theme(theme)
@@ -39,6 +40,7 @@ KEYBOARD_TARGETS = {
     "search box": "input.sidebar-search",
     "link to open a diagram on its own": ".diagram-on-its-own a",
     "link in a diagram": ".diagram svg a",
+    "link to this page in the other language": ".edition-switcher a",
 }
 
 
@@ -65,7 +67,9 @@ def tab_through(page, limit: int = 400) -> list[dict]:
     return seen
 
 
-@pytest.mark.parametrize("name", ["index", "timeline"])
+@pytest.mark.parametrize(
+    "name", [folder(language) + page for language in EDITIONS for page in ("index", "timeline")]
+)
 def test_keyboard_reaches_every_control_and_diagram_link_and_shows_where_focus_is(visit, name):
     page = visit(name).page
     visited = tab_through(page)
@@ -88,7 +92,7 @@ def test_keyboard_reaches_every_control_and_diagram_link_and_shows_where_focus_i
     assert [item["text"] for item in visited if not item["outline"]] == [], "focused without a visible ring"
 
 
-@pytest.mark.parametrize("name", [*PAGES, "search"])
+@pytest.mark.parametrize("name", [*EDITION_PAGES, *SEARCH_PAGES])
 def test_first_load_stays_within_its_byte_budget(visit, name):
     v = visit(name)
     requests, received = v.transferred()
@@ -97,28 +101,32 @@ def test_first_load_stays_within_its_byte_budget(visit, name):
     assert received <= budget, f"{received / KIB:.0f} KiB in {requests} requests"
 
 
-SEARCHES = {
-    "Banma": "partners",
-    "Hongqi": "partners",
-    "Xu Liuping": "partners",
-    "Apollo": "landscape",
+SEARCHES = {  # what a reader types, and the page that must be among the results
+    "en": {"Banma": "partners", "Hongqi": "partners", "Xu Liuping": "partners", "Apollo": "landscape"},
+    "zh_CN": {"斑马": "partners", "红旗": "partners", "徐留平": "partners", "百度": "landscape"},
 }
 
 
-@pytest.mark.parametrize("query", SEARCHES)
-def test_search_lists_the_page_about_a_key_name(visit, query):
-    page = visit("search").page
+@pytest.mark.parametrize(
+    ("language", "query"), [(language, query) for language in EDITIONS for query in SEARCHES[language]]
+)
+def test_search_lists_the_page_about_a_key_name(visit, language, query):
+    page = visit(folder(language) + "search").page
     page.fill("input[name=q]", query)
     page.keyboard.press("Enter")
     page.wait_for_selector("#search-results ul.search li", timeout=15_000)
     hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
-    assert any(f"/{SEARCHES[query]}.html" in href for href in hits), hits
+    expected = f"/{folder(language)}{SEARCHES[language][query]}.html"
+    assert any(expected in href for href in hits), hits
+
+
+NOT_FOUND = {"en": "Page not found", "zh_CN": "未找到页面"}
 
 
 def test_missing_page_at_any_depth_shows_the_styled_404_page(visit):
     v = visit("some/deeper/folder/no-such-page.html")
     page = v.page
-    assert "not found" in page.locator("h1").inner_text().lower()
+    assert page.locator("h1").inner_text() == NOT_FOUND[SOURCE_LANGUAGE]
     assert page.evaluate("getComputedStyle(document.querySelector('.sidebar-drawer')).display") != "none"
     assert v.blocked == []
     failed = [e for e in v.errors if e[:3].isdigit()]  # HTTP errors, as "404 URL"
@@ -128,37 +136,66 @@ def test_missing_page_at_any_depth_shows_the_styled_404_page(visit):
     assert page.url.endswith("/index.html") or page.url.endswith("/")
 
 
+@pytest.mark.parametrize("language", EDITIONS[1:])
+def test_each_translation_has_its_own_working_404_page(visit, language):
+    """A host may serve zh-cn/404.html for addresses under zh-cn/ (Read the Docs does)."""
+    v = visit(folder(language) + "404.html")
+    page = v.page
+    assert page.locator("h1").inner_text() == NOT_FOUND[language]
+    assert page.evaluate("document.documentElement.lang") == language.replace("_", "-")
+    assert v.errors == []
+    assert v.blocked == []
+    page.locator(".sidebar-brand").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/{folder(language)}index.html")
+
+
 def meta(html: str, key: str) -> str:
     match = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', html)
     assert match, f"no {key} meta tag"
     return match[1]
 
 
-def test_pages_carry_canonical_address_and_link_preview_metadata(site):
-    base = PUBLISHED["SITE_BASE_URL"]
+@pytest.mark.parametrize("language", EDITIONS)
+def test_pages_carry_canonical_address_and_link_preview_metadata(site, language):
+    base = PUBLISHED["SITE_BASE_URL"] + folder(language)
     for name in PAGES:
-        html = (site.html / f"{name}.html").read_text(encoding="utf-8")
+        html = (site.html / folder(language) / f"{name}.html").read_text(encoding="utf-8")
         assert f'<link rel="canonical" href="{base}{name}.html"' in html
         assert meta(html, "og:title")
         assert meta(html, "og:url") == f"{base}{name}.html"
+        assert meta(html, "og:locale").startswith(language.split("_")[0])
         image = meta(html, "og:image")
         assert image.startswith(base)
-        assert (site.html / image.removeprefix(base)).is_file()
+        assert (site.html / folder(language) / image.removeprefix(base)).is_file()
         assert meta(html, "twitter:card") == "summary_large_image"
 
 
-def test_sitemap_lists_every_page_at_its_public_address(site):
+def test_sitemap_lists_every_page_of_every_edition_with_its_alternates(site):
     sitemap = (site.html / "sitemap.xml").read_text(encoding="utf-8")
     listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
-    assert {f"{PUBLISHED['SITE_BASE_URL']}{name}.html" for name in PAGES} <= listed
+    base = PUBLISHED["SITE_BASE_URL"]
+    expected = {f"{base}{folder(language)}{name}.html" for language in EDITIONS for name in PAGES}
+    assert expected <= listed
+    for url in re.findall(r"<url>.*?</url>", sitemap, re.DOTALL):
+        langs = re.findall(r'hreflang="([^"]+)"', url)
+        assert sorted(langs) == sorted([*(lang.replace("_", "-") for lang in EDITIONS), "x-default"])
 
 
-def test_pages_show_last_updated_date_and_edit_link(site):
+LAST_UPDATED = {
+    "en": r"Last updated on\s+\d{4}-\d{2}-\d{2}",
+    "zh_CN": r"最后更新于\s*\d{4}年\d{1,2}月\d{1,2}日",
+}
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_pages_show_last_updated_date_and_edit_link(site, language):
+    source = "docs/{}.md" if language == SOURCE_LANGUAGE else f"docs/locales/{language}/LC_MESSAGES/{{}}.po"
     for name in PAGES:
-        html = (site.html / f"{name}.html").read_text(encoding="utf-8")
-        assert re.search(r"Last updated on\s+\d{4}-\d{2}-\d{2}", html), f"{name}: no last-updated date"
-        edit = f"{PUBLISHED['SITE_REPOSITORY']}/edit/main/docs/{name}.md"
-        assert f'href="{edit}"' in html, f"{name}: no edit link"
+        html = (site.html / folder(language) / f"{name}.html").read_text(encoding="utf-8")
+        assert re.search(LAST_UPDATED[language], html), f"{name}: no last-updated date"
+        edit = f"{PUBLISHED['SITE_REPOSITORY']}/edit/main/{source.format(name)}"
+        assert f'href="{edit}"' in html, f"{name}: no edit link to {edit}"
 
 
 def test_printed_page_drops_the_navigation(visit, tmp_path):

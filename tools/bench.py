@@ -28,6 +28,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tools.browser import launch, require_chromium, serve
+from tools.editions import languages, sphinx_args
 
 ROOT = Path(__file__).resolve().parents[1]
 KIB = 1024
@@ -67,11 +68,22 @@ def spread(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
-def sphinx(source: Path, out: Path, *options: str) -> float:
-    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", *options, str(source), str(out)]
+def sphinx(*args: str | Path) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", *map(str, args)], check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - start
+
+
+def site_build(
+    source: Path, out: Path, cache: str, *options: str, editions: list[str] | None = None
+) -> float:
+    """The real site, as `nox -s docs` builds it: the English edition, or several."""
+    return sum(
+        sphinx(*sphinx_args(language, out, "-D", cache, *options, source=source))
+        for language in editions or ["en"]
+    )
 
 
 def git_repository(folder: Path) -> None:
@@ -129,28 +141,33 @@ def touch(page: Path, run: int) -> None:
 def measure_builds(runs: int, scratch: Path) -> tuple[dict[str, list[float]], Path]:
     """Build times in seconds, each kind alternated with the bare build; and a warm site's output."""
     site, bare = project_copy(scratch) / "docs", bare_copy(scratch)
-    times: dict[str, list[float]] = {name: [] for name in ("bare", "cold", "warm", "rebuild", "bare rebuild")}
+    kinds = ("bare", "cold", "warm", "all editions", "rebuild", "bare rebuild")
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
     for run in range(max(2, runs // 2)):  # an empty diagram cache each time: every diagram drawn
         cache = f"diagram_cache_dir={scratch / f'cache-{run}'}"
-        times["cold"].append(sphinx(site, scratch / f"cold-{run}", "-E", "-D", cache))
+        times["cold"].append(site_build(site, scratch / f"cold-{run}", cache, "-E"))
     for run in range(runs):  # the last cold build's cache is now warm
-        times["bare"].append(sphinx(bare, scratch / f"bare-{run}", "-E"))
-        times["warm"].append(sphinx(site, scratch / f"warm-{run}", "-E", "-D", cache))
+        times["bare"].append(sphinx("-b", "html", "-E", bare, scratch / f"bare-{run}"))
+        times["warm"].append(site_build(site, scratch / f"warm-{run}", cache, "-E"))
+        times["all editions"].append(
+            site_build(site, scratch / f"all-{run}", cache, "-E", editions=languages())
+        )
     for run in range(runs):
         touch(site / EDITED_PAGE, run)
-        times["rebuild"].append(sphinx(site, scratch / "warm-0", "-D", cache))
+        times["rebuild"].append(site_build(site, scratch / "warm-0", cache))
         touch(bare / EDITED_PAGE, run)
-        times["bare rebuild"].append(sphinx(bare, scratch / "bare-0"))
-    return times, scratch / "warm-0"
+        times["bare rebuild"].append(sphinx("-b", "html", bare, scratch / "bare-0"))
+    return times, scratch / "all-0"
 
 
 def measure_pages(site: Path, runs: int) -> dict[str, dict[str, list[float]]]:
     results = {}
     with serve(site) as base, sync_playwright() as p:
         browser = launch(p, require_chromium())
-        for page_path in sorted(site.glob("*.html")):
+        for page_path in sorted(site.rglob("*.html")):
             if page_path.name in {"genindex.html", "404.html"}:
                 continue
+            name = page_path.relative_to(site).with_suffix("").as_posix()
             rows = {
                 "requests": [],
                 "KiB sent": [],
@@ -162,7 +179,7 @@ def measure_pages(site: Path, runs: int) -> dict[str, dict[str, list[float]]]:
                 context = browser.new_context()
                 page = context.new_page()
                 page.add_init_script(TIMING)
-                page.goto(base + page_path.name, wait_until="load")
+                page.goto(base + page_path.relative_to(site).as_posix(), wait_until="load")
                 if page.locator(".diagram").count():
                     page.wait_for_function(
                         "() => window.__paint.diagrams !== undefined && window.__paint.fcp"
@@ -179,7 +196,7 @@ def measure_pages(site: Path, runs: int) -> dict[str, dict[str, list[float]]]:
                 rows["KiB sent"].append(wire / KIB)
                 rows["KiB uncompressed"].append(raw / KIB)
                 context.close()
-            results[page_path.stem] = {name: values for name, values in rows.items() if values}
+            results[name] = {key: values for key, values in rows.items() if values}
         browser.close()
     return results
 
@@ -229,19 +246,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Runs: {runs} of each, alternated with the bare build; pages loaded with an empty cache.\n")
     with tempfile.TemporaryDirectory() as scratch:
         times, site = measure_builds(runs, Path(scratch))
-        bare = statistics.median(times["bare"])
+        bare, bare_rebuild = statistics.median(times["bare"]), statistics.median(times["bare rebuild"])
         header = ("build", "median", "min", "max", "goal", "")
         print_table([
             header,
             row("bare Sphinx + MyST + Furo, full (s)", times["bare"]),
             row("site, full, diagram cache warm (s)", times["warm"]),
             row("site, full, diagram cache empty (s)", times["cold"]),
+            row(f"site, all {len(languages())} editions, full, warm (s)", times["all editions"]),
             row("site, rebuild after one page edit (s)", times["rebuild"]),
             row("bare, rebuild after one page edit (s)", times["bare rebuild"]),
             row("full (warm) / bare full", [t / bare for t in times["warm"]], FULL_BUILD_RATIO),
             row("full (empty cache) / bare full", [t / bare for t in times["cold"]]),
+            row("all editions (warm) / bare full", [t / bare for t in times["all editions"]]),
             row("rebuild / bare full", [t / bare for t in times["rebuild"]], REBUILD_RATIO),
             row("bare rebuild / bare full", [t / bare for t in times["bare rebuild"]]),
+            row("rebuild / bare rebuild", [t / bare_rebuild for t in times["rebuild"]]),
         ])  # fmt: skip
         print()
         lines = [("page (first load)", "median", "min", "max", "goal", "")]
