@@ -12,9 +12,9 @@ DOCS = ROOT / "docs"
 SOURCE_LANGUAGE = "en"
 
 
-def languages() -> list[str]:
+def languages(docs: Path = DOCS) -> list[str]:
     """The source language first, then every language with a catalog folder."""
-    locales = DOCS / "locales"
+    locales = docs / "locales"
     found = sorted(path.name for path in locales.iterdir() if path.is_dir()) if locales.is_dir() else []
     return [SOURCE_LANGUAGE, *found]
 

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.editions import languages, sphinx_args
 from tools.sitecheck import internal_problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,10 +104,17 @@ def verdict(links: list[Link], offline: bool) -> tuple[int, list[str]]:
 
 
 def check_internal_links(source: Path, html: Path) -> tuple[int, list[str]]:
-    """Build the HTML (a missing cross-reference is a warning, so an error) and check its links."""
-    built = run_sphinx("html", source, html, "-q", "-W")
-    if built.returncode:
-        return 1, [built.stderr.strip(), "The HTML build failed: fix the warnings above."]
+    """Build every edition (a missing cross-reference is a warning, so an error) and check the links."""
+    for language in languages(source):
+        command = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            *sphinx_args(language, html, "-q", "-W", "-E", source=source),
+        ]
+        built = subprocess.run(command, capture_output=True, text=True, check=False)
+        if built.returncode:
+            return 1, [built.stderr.strip(), f"The HTML build ({language}) failed: fix the warnings above."]
     problems = internal_problems(html)
     if problems:
         return 1, [f"{len(problems)} broken internal links:", *("  " + p for p in problems)]

@@ -15,7 +15,8 @@ under the site's root (``site_editions`` in conf.py; tools/editions.py). This ex
   page of every edition with its alternates;
 - translates the site's own interface words (the "site" catalog,
   docs/locales/LANGUAGE/LC_MESSAGES/site.po), which no page holds, and lets Sphinx's
-  script translations run under the site's Content-Security-Policy.
+  script translations run under the site's Content-Security-Policy;
+- makes Chinese search work with Sphinx 9.0 (see ChineseSearch).
 """
 
 import html
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit
 
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
+from sphinx.search.zh import SearchChinese
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.i18n import CatalogInfo
 
@@ -35,6 +37,14 @@ logger = sphinx_logging.getLogger(__name__)
 NAMES = {"en": "English", "zh_CN": "简体中文"}  # each edition's name, in its own language
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "zh_CN": "zh_CN"}  # Open Graph wants language_TERRITORY
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
+
+
+class ChineseSearch(SearchChinese):
+    """Sphinx 9.0's Chinese search, with a stemmer the browser can find: Sphinx names the
+    script's stemmer after language_name ("ChineseStemmer"), but Chinese search ships the
+    English one, so every search failed (sphinx-doc/sphinx#14229, fixed upstream by #14416)."""
+
+    language_name = "English"
 
 
 def apply_edition(app, config) -> None:
@@ -168,6 +178,7 @@ def write_sitemap(app, exception) -> None:
 
 
 def setup(app):
+    app.add_search_language(ChineseSearch)
     app.add_config_value("site_root_url", "", "html", types=[str])
     app.add_config_value("site_editions", {SOURCE_LANGUAGE: ""}, "html", types=[dict])
     app.add_config_value("site_edition_settings", {}, "html", types=[dict])
