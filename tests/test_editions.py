@@ -259,3 +259,43 @@ def test_language_switcher_is_visible_and_leads_to_the_same_page(visit, width):
     assert page.url.endswith("/partners.html")
     assert "/zh-cn/" not in page.url
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+# -- The sources, in each edition's language ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def registry():
+    from pybtex.database import parse_file
+
+    return parse_file(str(DOCS / "sources.bib")).entries
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_what_the_site_says_of_each_source_is_translated_and_titles_stay_as_published(registry, language):
+    sys.path.insert(0, str(DOCS / "_ext"))
+    from bibliography_translations import bracketed, prefix
+
+    missing, retitled = [], []
+    for key, entry in registry.items():
+        fields = {name.lower(): value for name, value in entry.fields.items()}
+        if "note" in fields and not fields.get(prefix(language) + "note", "").strip():
+            missing.append(f"{key}: note")
+        is_bracketed = bracketed(fields.get("title", ""))
+        if is_bracketed and not fields.get(prefix(language) + "title", "").strip():
+            missing.append(f"{key}: title")
+        if not is_bracketed and prefix(language) + "title" in fields:
+            retitled.append(key)
+    assert missing == []
+    assert retitled == [], "a published title stays in its own language"
+
+
+def test_chinese_reference_lists_show_the_chinese_notes_and_outlet_names(site, registry):
+    text = (site.html / folder("zh_CN") / "sources.html").read_text(encoding="utf-8")
+    shown = re.sub(r"<[^>]+>", "", text)
+    notes = [entry.fields["zh_cn_note"] for entry in registry.values() if "zh_cn_note" in entry.fields]
+    english = [entry.fields["note"] for entry in registry.values() if "note" in entry.fields]
+    assert [note[:30] for note in notes if note[:30].replace("\\%", "%") not in shown] == []
+    assert [note[:40] for note in english if note[:40] in shown] == []
+    assert "澎湃新闻" in shown
+    assert "2019年12月" in shown

@@ -23,7 +23,11 @@ def prefix(language: str) -> str:
 
 
 def translated_fields(entry, language: str) -> dict[str, str]:
-    return {name: entry.fields[prefix(language) + name] for name in FIELDS if prefix(language) + name in entry.fields}
+    return {
+        name: entry.fields[prefix(language) + name]
+        for name in FIELDS
+        if prefix(language) + name in entry.fields
+    }
 
 
 def chinese_date(entry) -> None:
