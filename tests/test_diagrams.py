@@ -3,6 +3,7 @@ JavaScript in either theme, sized for the screen, clickable, readable in other f
 printable, and each one available on its own for zooming."""
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
@@ -258,8 +259,9 @@ def test_diagram_labels_are_text_that_find_in_page_reaches(visit, language):
         assert found, f"find-in-page does not reach {label!r} in the diagram"
 
 
-def test_printed_page_keeps_every_diagram_in_its_light_wide_drawing(visit, tmp_path):
-    v = visit("timeline", width=390)
+@pytest.mark.parametrize("language", EDITIONS)
+def test_printed_page_keeps_every_diagram_in_its_light_wide_drawing(visit, tmp_path, language):
+    v = visit(folder(language) + "timeline", width=390)
     v.set_theme("dark")
     v.page.emulate_media(media="print")
     drawings = shown(v.page)
@@ -282,3 +284,15 @@ def test_each_diagram_opens_on_its_own_to_zoom_in(visit, width):
     assert page.evaluate("document.documentElement.localName") == "svg"
     assert page.evaluate("document.documentElement.getBoundingClientRect().width") > 100
     assert page.evaluate("document.querySelector('title').textContent") == drawn["title"]
+
+
+def test_no_id_is_used_twice_on_a_page(site):
+    """Two drawings of a diagram (light and dark, wide and narrow) share nothing: Mermaid scopes
+    its styles by id, and aria-labelledby must name one element."""
+    repeated = {}
+    for path in site.pages():
+        ids = re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8"))
+        twice = sorted(name for name, count in Counter(ids).items() if count > 1)
+        if twice:
+            repeated[str(path.relative_to(site.html))] = twice[:5]
+    assert repeated == {}

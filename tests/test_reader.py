@@ -198,11 +198,13 @@ def test_pages_show_last_updated_date_and_edit_link(site, language):
         assert f'href="{edit}"' in html, f"{name}: no edit link to {edit}"
 
 
-def test_printed_page_drops_the_navigation(visit, tmp_path):
-    page = visit("index").page
+@pytest.mark.parametrize("language", EDITIONS)
+def test_printed_page_drops_the_navigation(visit, tmp_path, language):
+    page = visit(folder(language) + "index").page
     page.emulate_media(media="print")
     hidden = page.evaluate(
-        """() => ['.sidebar-drawer', '.toc-drawer', '.mobile-header', '.diagram-on-its-own']
+        """() => ['.sidebar-drawer', '.toc-drawer', '.mobile-header', '.diagram-on-its-own',
+                  '.edition-switcher']
             .filter(s => document.querySelector(s))
             .map(s => getComputedStyle(document.querySelector(s)).display)"""
     )
