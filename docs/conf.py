@@ -45,6 +45,10 @@ root_doc = "index"
 # A copy outside git (a downloaded archive) still builds, only without "last updated" dates.
 suppress_warnings = ["git.subprocess_error"]
 
+# Curly quotes and ellipses, but no dashes from "--": the pages write their own dashes, and
+# a source's address shown as text (tellerreport.com's "...20--of...") must stay as it is.
+smartquotes_action = "qe"
+
 # -- MyST ---------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_block", "attrs_inline"]
 myst_heading_anchors = 3
@@ -75,8 +79,8 @@ site_edition_settings = {
         "ogp_image_alt": "The Alibaba–FAW alliance: who agreed what, and when",
         "notfound_context": {
             "title": "Page not found",
-            "body": "<h1>Page not found</h1>\n<p>There is no page at this address. "
-            "Start again from the home page, or search the site.</p>",
+            "body": "<h1>Page not found</h1>\n<p>There is no page at this address. Start again "
+            'from <a href="{home}">the home page</a>, or <a href="{search}">search the site</a>.</p>',
         },
     },
     "zh_CN": {
@@ -84,13 +88,14 @@ site_edition_settings = {
         "copyright": "2026，本站维护者",
         "html_title": "阿里巴巴与中国一汽的战略合作",
         "html_last_updated_fmt": "%Y年%-m月%-d日",
-        # Sphinx loads jieba's whole default dictionary again as a "user" dictionary
-        # unless told there is none: 3 s per build for no change in the search index.
-        "html_search_options": {"dict": ""},
+        # The site's names and terms, so that search finds 斑马网络 as well as 斑马 (jieba
+        # keeps its own dictionary; Sphinx's default loads it a second time, for 3 s a build).
+        "html_search_options": {"dict": str(DOCS / "locales" / "zh_CN" / "search-words.txt")},
         "ogp_image_alt": "阿里巴巴与中国一汽的战略合作：谁在何时达成了什么协议",
         "notfound_context": {
             "title": "未找到页面",
-            "body": "<h1>未找到页面</h1>\n<p>这个地址上没有页面。请回到首页，或者搜索本站。</p>",
+            "body": '<h1>未找到页面</h1>\n<p>这个地址上没有页面。请回到<a href="{home}">首页</a>，'
+            '或者<a href="{search}">搜索本站</a>。</p>',
         },
     },
 }

@@ -222,7 +222,14 @@ OVERFLOWING = """() => {
     const text = inkOf(label), box = shape.getBoundingClientRect();
     const out = Math.max(box.left - text.left, text.right - box.right,
                          box.top - text.top, text.bottom - box.bottom);
-    return out > 0.5 ? `${svg.id}: "${label.textContent.trim()}" overflows by ${out.toFixed(1)} px` : null;
+    if (out > 0.5) return `${svg.id}: "${label.textContent.trim()}" overflows by ${out.toFixed(1)} px`;
+    // A group's title must not disappear behind one of the boxes inside the group.
+    const covered = group.matches('g.cluster') && [...svg.querySelectorAll('g.node')].some(node => {
+      const b = node.getBoundingClientRect();
+      return b.left < text.right - 1 && text.left < b.right - 1
+          && b.top < text.bottom - 1 && text.top < b.bottom - 1;
+    });
+    return covered ? `${svg.id}: "${label.textContent.trim()}" is partly hidden by a box` : null;
   })).filter(Boolean);
 }"""
 

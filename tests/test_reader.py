@@ -103,7 +103,10 @@ def test_first_load_stays_within_its_byte_budget(visit, name):
 
 SEARCHES = {  # what a reader types, and the page that must be among the results
     "en": {"Banma": "partners", "Hongqi": "partners", "Xu Liuping": "partners", "Apollo": "landscape"},
-    "zh_CN": {"斑马": "partners", "红旗": "partners", "徐留平": "partners", "百度": "landscape"},
+    "zh_CN": {
+        **{"斑马": "partners", "红旗": "partners", "徐留平": "partners", "百度": "landscape"},
+        **{"斑马网络": "partners", "战略合作": "index", "中国一汽": "partners", "红旗H9": "partners"},
+    },
 }
 
 

@@ -26,6 +26,7 @@ def fix_markup(app, exception) -> None:
     if exception or app.builder.format != "html":
         return
     names = {"site": _("Site navigation"), "page": _("On this page"), "tools": _("Page tools")}
+    possessive = _("’s")
     labels = {
         "Toggle Light / Dark / Auto color theme": _("Toggle Light / Dark / Auto color theme"),
         "Toggle site navigation sidebar": _("Toggle site navigation sidebar"),
@@ -41,6 +42,8 @@ def fix_markup(app, exception) -> None:
             text = text.replace(furo, named.format(**names), 1)
         for english, translated in labels.items():
             text = text.replace(f'aria-label="{english}"', f'aria-label="{translated}"')
+        # The footer's "@pradyunsg's Furo": the possessive is written into Furo's template.
+        text = text.replace("@pradyunsg</a>'s", "@pradyunsg</a>" + str(possessive))
         page.write_text(text, encoding="utf-8")
 
 
