@@ -37,6 +37,7 @@ extensions = [
     "content_security_policy",  # a strict CSP <meta> on every page
     "unused_static",  # leaves out of _static what no page uses
     "site_editions",  # the English and Chinese editions: switcher, alternates, sitemap
+    "garbage_collection",  # Python's collector spared the objects that last the whole build
 ]
 exclude_patterns = ["_build"]
 templates_path = ["_templates"]
