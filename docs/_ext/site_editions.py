@@ -16,7 +16,7 @@ under the site's root (``site_editions`` in conf.py; tools/editions.py). This ex
 - translates the site's own interface words (the "site" catalog,
   docs/locales/LANGUAGE/LC_MESSAGES/site.po), which no page holds, and lets Sphinx's
   script translations run under the site's Content-Security-Policy;
-- makes Chinese search work with Sphinx 9.0 (see ChineseSearch).
+- makes Chinese search work with Sphinx 9.0 (see chinese_search).
 """
 
 import html
@@ -27,7 +27,6 @@ from urllib.parse import urlsplit
 
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
-from sphinx.search.zh import SearchChinese
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.i18n import CatalogInfo
 
@@ -40,12 +39,16 @@ OPEN_GRAPH_LOCALES = {"en": "en_GB", "zh_CN": "zh_CN"}  # Open Graph wants langu
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
 
 
-class ChineseSearch(SearchChinese):
+def chinese_search():
     """Sphinx 9.0's Chinese search, with a stemmer the browser can find: Sphinx names the
     script's stemmer after language_name ("ChineseStemmer"), but Chinese search ships the
-    English one, so every search failed (sphinx-doc/sphinx#14229, fixed upstream by #14416)."""
+    English one, so every search failed (sphinx-doc/sphinx#14229, fixed upstream by #14416).
+    Imported only for a Chinese edition: it loads jieba."""
+    
+    class ChineseSearch(SearchChinese):
+        language_name = "English"
 
-    language_name = "English"
+    return ChineseSearch
 
 
 def apply_edition(app, config) -> None:
@@ -205,7 +208,8 @@ def write_sitemap(app, exception) -> None:
 
 
 def setup(app):
-    app.add_search_language(ChineseSearch)
+    if app.config.language.startswith("zh"):
+        app.add_search_language(chinese_search())
     app.add_config_value("site_root_url", "", "html", types=[str])
     app.add_config_value("site_editions", {SOURCE_LANGUAGE: ""}, "html", types=[dict])
     app.add_config_value("site_edition_settings", {}, "html", types=[dict])
