@@ -44,7 +44,8 @@ def chinese_search():
     script's stemmer after language_name ("ChineseStemmer"), but Chinese search ships the
     English one, so every search failed (sphinx-doc/sphinx#14229, fixed upstream by #14416).
     Imported only for a Chinese edition: it loads jieba."""
-    
+    from sphinx.search.zh import SearchChinese
+
     class ChineseSearch(SearchChinese):
         language_name = "English"
 
