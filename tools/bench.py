@@ -4,10 +4,12 @@ Absolute seconds move by 2-3x from one of this project's machines to another; th
 ratio of two builds timed in turn on the same machine does not. So the benchmark
 builds a bare copy of the site, the same pages with Sphinx, MyST and Furo alone
 (citations dropped, diagrams left as plain text), and times the real build against
-it, alternating the two. In the browser it times each page's diagrams against the
-same load's first contentful paint, by the page's own clock.
+it. Each of N rounds runs a bare full build and then every kind of site build, and each
+ratio pairs a build with the bare build of its own round: a machine that slows down
+halfway through a run slows both. In the browser it times each page's diagrams against
+the same load's first contentful paint, by the page's own clock.
 
-Prints medians with min and max over N runs (`-- --runs N`, default 5), the
+Prints medians with min and max over N rounds (`-- --runs N`, default 5), the
 machine, and "pass" or "OVER" against each goal. Goals, not tests: the byte
 budgets, which do not depend on the machine, are also enforced by the tests.
 """
@@ -139,25 +141,27 @@ def touch(page: Path, run: int) -> None:
 
 
 def measure_builds(runs: int, scratch: Path) -> tuple[dict[str, list[float]], Path]:
-    """Build times in seconds, each kind alternated with the bare build; and a warm site's output."""
+    """Build times in seconds, and a warm site's output. In each round every kind of build
+    runs once, beside a bare full build: the ratios pair each build with its round's."""
     site, bare = project_copy(scratch) / "docs", bare_copy(scratch)
     kinds = ("bare", "cold", "warm", "all editions", "rebuild", "bare rebuild")
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
-    for run in range(max(2, runs // 2)):  # an empty diagram cache each time: every diagram drawn
-        cache = f"diagram_cache_dir={scratch / f'cache-{run}'}"
-        times["cold"].append(site_build(site, scratch / f"cold-{run}", cache, "-E"))
+    cache = f"diagram_cache_dir={scratch / 'cache'}"
     site_build(site, scratch / "warm-up", cache, "-E", editions=languages())  # every edition's drawings
-    for run in range(runs):  # the cache is now warm
+    site_build(site, scratch / "rebuilt", cache, "-E")  # the outputs the one-page rebuilds update
+    sphinx("-b", "html", "-E", bare, scratch / "bare-rebuilt")
+    for run in range(runs):
         times["bare"].append(sphinx("-b", "html", "-E", bare, scratch / f"bare-{run}"))
+        empty = f"diagram_cache_dir={scratch / f'empty-cache-{run}'}"  # every diagram drawn
+        times["cold"].append(site_build(site, scratch / f"cold-{run}", empty, "-E"))
         times["warm"].append(site_build(site, scratch / f"warm-{run}", cache, "-E"))
         times["all editions"].append(
             site_build(site, scratch / f"all-{run}", cache, "-E", editions=languages())
         )
-    for run in range(runs):
         touch(site / EDITED_PAGE, run)
-        times["rebuild"].append(site_build(site, scratch / "warm-0", cache))
+        times["rebuild"].append(site_build(site, scratch / "rebuilt", cache))
         touch(bare / EDITED_PAGE, run)
-        times["bare rebuild"].append(sphinx("-b", "html", bare, scratch / "bare-0"))
+        times["bare rebuild"].append(sphinx("-b", "html", bare, scratch / "bare-rebuilt"))
     return times, scratch / "all-0"
 
 
@@ -244,10 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     runs = max(args.runs, 1)
 
     print(f"Machine: {machine()}")
-    print(f"Runs: {runs} of each, alternated with the bare build; pages loaded with an empty cache.\n")
+    print(f"Rounds: {runs}, each a bare full build and every kind of site build; ratios within a round.")
+    print("Pages: loaded with an empty cache, once per round.\n")
     with tempfile.TemporaryDirectory() as scratch:
         times, site = measure_builds(runs, Path(scratch))
-        bare, bare_rebuild = statistics.median(times["bare"]), statistics.median(times["bare rebuild"])
+
+        def per_round(kind: str, base: str = "bare") -> list[float]:
+            return [t / b for t, b in zip(times[kind], times[base], strict=True)]
+
         header = ("build", "median", "min", "max", "goal", "")
         print_table([
             header,
@@ -257,12 +265,12 @@ def main(argv: list[str] | None = None) -> int:
             row(f"site, all {len(languages())} editions, full, warm (s)", times["all editions"]),
             row("site, rebuild after one page edit (s)", times["rebuild"]),
             row("bare, rebuild after one page edit (s)", times["bare rebuild"]),
-            row("full (warm) / bare full", [t / bare for t in times["warm"]], FULL_BUILD_RATIO),
-            row("full (empty cache) / bare full", [t / bare for t in times["cold"]]),
-            row("all editions (warm) / bare full", [t / bare for t in times["all editions"]]),
-            row("rebuild / bare full", [t / bare for t in times["rebuild"]], REBUILD_RATIO),
-            row("bare rebuild / bare full", [t / bare for t in times["bare rebuild"]]),
-            row("rebuild / bare rebuild", [t / bare_rebuild for t in times["rebuild"]]),
+            row("full (warm) / bare full", per_round("warm"), FULL_BUILD_RATIO),
+            row("full (empty cache) / bare full", per_round("cold")),
+            row("all editions (warm) / bare full", per_round("all editions")),
+            row("rebuild / bare full", per_round("rebuild"), REBUILD_RATIO),
+            row("bare rebuild / bare full", per_round("bare rebuild")),
+            row("rebuild / bare rebuild", per_round("rebuild", "bare rebuild")),
         ])  # fmt: skip
         print()
         lines = [("page (first load)", "median", "min", "max", "goal", "")]
