@@ -9,9 +9,14 @@ The browser starts on the first render() and closes with the `with` block, so
 drawing any number of diagrams costs one browser start. Mermaid lays labels out
 with the fonts of this machine; the font stack below is chosen so that readers'
 fonts fit in the boxes it measures (see FONT_FAMILY).
+
+A process that builds again and again (`nox -s serve`) keeps one renderer running
+instead (tools/render_service.py); renderer() draws through it when $DIAGRAM_RENDERER
+names it.
 """
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,6 +275,16 @@ class Renderer:
             raise DiagramError(" ".join(message.split()), line + offset if line else None)
         return Drawing(result["svg"], result["width"], result["height"])
 
+    def render_all(self, jobs: list[tuple[str, str]]) -> list["Drawing | DiagramError"]:
+        """Each (code, theme) drawn, or the DiagramError that stopped it, in order."""
+        results: list[Drawing | DiagramError] = []
+        for code, theme in jobs:
+            try:
+                results.append(self.render(code, theme))
+            except DiagramError as error:
+                results.append(error)
+        return results
+
     def close(self) -> None:
         if self._page is not None:
             self._page.close()
@@ -278,3 +293,16 @@ class Renderer:
         if self._playwright is not None:
             self._playwright.stop()
         self._page = self._browser = self._playwright = None
+
+
+SERVICE_ENV = "DIAGRAM_RENDERER"  # the address of a running tools.render_service (nox -s serve)
+
+
+def renderer() -> "Renderer":
+    """The running service named in $DIAGRAM_RENDERER if there is one, else a browser of our own."""
+    address = os.environ.get(SERVICE_ENV)
+    if address:
+        from tools.render_service import RemoteRenderer
+
+        return RemoteRenderer(address)
+    return Renderer()

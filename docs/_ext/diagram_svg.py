@@ -17,7 +17,8 @@ and this extension takes over only its HTML output:
 - Drawings are cached by content (diagram text, Mermaid version, settings) in
   ``diagram_cache_dir``, outside the published site: a build in which no diagram
   changed starts no browser. All the drawings a build lacks are made in one browser
-  session, after Sphinx has read the pages.
+  session, after Sphinx has read the pages (under ``nox -s serve``, by the renderer it
+  keeps running: tools/render_service.py).
 - Every drawing is also published on its own (``_diagrams/NAME-LAYOUT-THEME.svg``) and
   linked under the diagram, for readers who want to open it full screen or zoom in.
 - A diagram Mermaid cannot draw stops the build with its file, line and Mermaid's message.
@@ -38,7 +39,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import search_image_for_language
 
 from tools import render_mermaid
-from tools.render_mermaid import PLACEHOLDER_ID, DiagramError, Renderer
+from tools.render_mermaid import PLACEHOLDER_ID, DiagramError
 
 logger = logging.getLogger(__name__)
 _ = get_translation("site")
@@ -123,20 +124,19 @@ class Drawings:
                 f"drawing {len(missing)} diagram variants with Mermaid {render_mermaid.pinned_version()}..."
             )
             self.cache.mkdir(parents=True, exist_ok=True)
-            with Renderer() as renderer:
-                for (code, theme), diagram in missing.items():
-                    if diagram.path in failed:
-                        continue
-                    try:
-                        self._store(code, theme, renderer.render(code, theme))
-                    except DiagramError as error:
-                        failed.add(report(self.app, diagram, error))
-                    except SystemExit as no_browser:  # tools.browser found no Chromium: its advice
-                        message = (
-                            f"this diagram is new or changed, and drawing it needs a browser. {no_browser}"
-                        )
-                        failed.add(report(self.app, diagram, DiagramError(message)))
-                        break
+            with render_mermaid.renderer() as renderer:
+                try:
+                    drawings = renderer.render_all(list(missing))
+                except SystemExit as no_browser:  # tools.browser found no Chromium: its advice
+                    message = f"this diagram is new or changed, and drawing it needs a browser. {no_browser}"
+                    failed.add(report(self.app, next(iter(missing.values())), DiagramError(message)))
+                    drawings = []
+            for ((code, theme), diagram), drawing in zip(missing.items(), drawings, strict=False):
+                if isinstance(drawing, DiagramError):
+                    if diagram.path not in failed:  # one report per file
+                        failed.add(report(self.app, diagram, drawing))
+                else:
+                    self._store(code, theme, drawing)
         if failed:
             raise SystemExit(
                 f"Stopped: {len(failed)} diagram(s) could not be drawn; the errors above say why."
