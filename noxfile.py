@@ -77,7 +77,7 @@ def serve(session: nox.Session) -> None:
     """Live preview of the English edition: rebuilds when a page or a diagram changes."""
     prepare(session, "serve")
     session.run(
-        "sphinx-autobuild", "-n", "--watch", "diagrams", "--port", "8000",
+        "python", "-m", "tools.serve", "-n", "--watch", "diagrams", "--port", "8000",
         # sphinx-autobuild's live reload is an inline script the site's policy would refuse.
         "-D", "content_security_policy=0",
         "docs", str(DOCS / "_build" / "serve"), *session.posargs,
@@ -146,6 +146,6 @@ def provenance(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Time the build and the pages against the budgets; `-- --runs N` (default 5)."""
-    prepare(session, "test")
+    """Time the build, the live preview and the pages against the goals; `-- --runs N` (default 5)."""
+    prepare(session, "serve")
     session.run("python", "-m", "tools.bench", *session.posargs)

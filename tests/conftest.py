@@ -67,7 +67,11 @@ def project_copy(tmp_path) -> Path:
 
     Its diagram cache starts empty, in its own docs/_build, as on a fresh clone.
     """
-    copy = tmp_path / "project"
+    return copy_of_project(tmp_path)
+
+
+def copy_of_project(into: Path) -> Path:
+    copy = into / "project"
     for name in ("docs", "diagrams", "tools"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("_build"))
     shutil.copy2(ROOT / "package.json", copy)

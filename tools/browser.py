@@ -13,6 +13,7 @@ import gzip
 import http.server
 import io
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -135,6 +136,13 @@ def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def is_local(url: str) -> bool:
