@@ -15,6 +15,7 @@ budgets, which do not depend on the machine, are also enforced by the tests.
 """
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tools.browser import launch, require_chromium, serve
+from tools.browser import free_port, launch, require_chromium, serve
 from tools.editions import languages, sphinx_args
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +65,11 @@ TIMING = """(() => {
 })();"""
 TRANSFER = """() => ['navigation', 'resource'].flatMap(t => performance.getEntriesByType(t))
     .reduce(([n, wire, raw], e) => [n + 1, wire + e.transferSize, raw + e.decodedBodySize], [0, 0, 0])"""
+
+
+def ratios(values: list[float], bases: list[float]) -> list[float]:
+    """Each build's time over the bare build of its own round."""
+    return [value / base for value, base in zip(values, bases, strict=True)]
 
 
 def spread(values: list[float]) -> tuple[float, float, float]:
@@ -140,7 +146,7 @@ def touch(page: Path, run: int) -> None:
     page.write_text(page.read_text(encoding="utf-8") + f"\n<!-- edit {run} -->\n", encoding="utf-8")
 
 
-def measure_builds(runs: int, scratch: Path) -> tuple[dict[str, list[float]], Path]:
+def measure_builds(runs: int, scratch: Path) -> tuple[dict[str, list[float]], Path, Path, Path]:
     """Build times in seconds, and a warm site's output. In each round every kind of build
     runs once, beside a bare full build: the ratios pair each build with its round's."""
     site, bare = project_copy(scratch) / "docs", bare_copy(scratch)
@@ -162,7 +168,50 @@ def measure_builds(runs: int, scratch: Path) -> tuple[dict[str, list[float]], Pa
         times["rebuild"].append(site_build(site, scratch / "rebuilt", cache))
         touch(bare / EDITED_PAGE, run)
         times["bare rebuild"].append(sphinx("-b", "html", bare, scratch / "bare-rebuilt"))
-    return times, scratch / "all-0"
+    return times, scratch / "all-0", site, bare
+
+
+def measure_serve(runs: int, scratch: Path, site: Path, bare: Path) -> dict[str, list[float]]:
+    """`nox -s serve` on the copy: seconds from saving a page, or a diagram, to the browser
+    showing the change; each round beside a bare full build."""
+    port, diagram = free_port(), site.parent / "diagrams" / "scope.mmd"
+    command = [
+        sys.executable, "-m", "tools.serve", "-q", "--port", str(port), "--watch", "diagrams",
+        "-D", "content_security_policy=0", "-D", f"diagram_cache_dir={scratch / 'cache'}",
+        "docs", str(scratch / "served"),
+    ]  # as `nox -s serve` runs it  # fmt: skip
+    times: dict[str, list[float]] = {"bare": [], "page": [], "diagram": []}
+    server = subprocess.Popen(command, cwd=site.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with sync_playwright() as p:
+            browser = launch(p, require_chromium())
+            page = browser.new_page()
+            for _ in range(600):  # the first build, then the server
+                with contextlib.suppress(Exception):
+                    page.goto(f"http://127.0.0.1:{port}/{Path(EDITED_PAGE).stem}.html")
+                    break
+                time.sleep(0.1)
+            for run in range(runs):
+                times["bare"].append(sphinx("-b", "html", "-E", bare, scratch / f"bare-serve-{run}"))
+                for kind, path, text in (
+                    ("page", site / EDITED_PAGE, f"\n\nA page saved in round {run}\n"),
+                    ("diagram", diagram, f"\n  accTitle: A diagram saved in round {run}\n"),
+                ):
+                    marker = text.strip().removeprefix("accTitle: ")
+                    time.sleep(1)  # the watcher has settled after the last change
+                    start = time.perf_counter()
+                    with path.open("a", encoding="utf-8") as file:
+                        file.write(text)
+                    page.wait_for_function(
+                        f"() => document.body && document.body.innerHTML.includes({marker!r})",
+                        polling=10, timeout=60_000,
+                    )  # fmt: skip
+                    times[kind].append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return times
 
 
 def measure_pages(site: Path, runs: int) -> dict[str, dict[str, list[float]]]:
@@ -251,10 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Rounds: {runs}, each a bare full build and every kind of site build; ratios within a round.")
     print("Pages: loaded with an empty cache, once per round.\n")
     with tempfile.TemporaryDirectory() as scratch:
-        times, site = measure_builds(runs, Path(scratch))
-
-        def per_round(kind: str, base: str = "bare") -> list[float]:
-            return [t / b for t, b in zip(times[kind], times[base], strict=True)]
+        times, site, project, bare = measure_builds(runs, Path(scratch))
 
         header = ("build", "median", "min", "max", "goal", "")
         print_table([
@@ -265,12 +311,12 @@ def main(argv: list[str] | None = None) -> int:
             row(f"site, all {len(languages())} editions, full, warm (s)", times["all editions"]),
             row("site, rebuild after one page edit (s)", times["rebuild"]),
             row("bare, rebuild after one page edit (s)", times["bare rebuild"]),
-            row("full (warm) / bare full", per_round("warm"), FULL_BUILD_RATIO),
-            row("full (empty cache) / bare full", per_round("cold")),
-            row("all editions (warm) / bare full", per_round("all editions")),
-            row("rebuild / bare full", per_round("rebuild"), REBUILD_RATIO),
-            row("bare rebuild / bare full", per_round("bare rebuild")),
-            row("rebuild / bare rebuild", per_round("rebuild", "bare rebuild")),
+            row("full (warm) / bare full", ratios(times["warm"], times["bare"]), FULL_BUILD_RATIO),
+            row("full (empty cache) / bare full", ratios(times["cold"], times["bare"])),
+            row("all editions (warm) / bare full", ratios(times["all editions"], times["bare"])),
+            row("rebuild / bare full", ratios(times["rebuild"], times["bare"]), REBUILD_RATIO),
+            row("bare rebuild / bare full", ratios(times["bare rebuild"], times["bare"])),
+            row("rebuild / bare rebuild", ratios(times["rebuild"], times["bare rebuild"])),
         ])  # fmt: skip
         print()
         lines = [("page (first load)", "median", "min", "max", "goal", "")]
@@ -283,6 +329,16 @@ def main(argv: list[str] | None = None) -> int:
             for name, values in rows.items():
                 lines.append(row(f"{page}: {name}", values, goals.get(name), 2 if "/" in name else 0))
         print_table(lines)
+        print()
+        served = measure_serve(runs, Path(scratch), project, bare)
+        print_table([
+            ("nox -s serve: saved -> shown", "median", "min", "max", "goal", ""),
+            row("bare Sphinx + MyST + Furo, full (s)", served["bare"]),
+            row("page edit shown (s)", served["page"]),
+            row("diagram edit shown (s)", served["diagram"]),
+            row("page edit shown / bare full", ratios(served["page"], served["bare"]), REBUILD_RATIO),
+            row("diagram edit shown / bare full", ratios(served["diagram"], served["bare"]), REBUILD_RATIO),
+        ])  # fmt: skip
     return 0
 
 
