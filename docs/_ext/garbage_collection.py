@@ -12,21 +12,33 @@ skips. Frozen objects are still freed as soon as nothing refers to them; only gr
 objects that refer to each other wait. So the build freezes what exists once its
 extensions and saved environment are loaded, and again when it has finished, just before
 the process ends. A process that builds a second time (the tests do) first gives the
-earlier build's objects back to the collector.
+earlier build's objects back to the collector; a fork of it (each rebuild of ``nox -s
+serve``) does not: it ends as soon as it has built.
 """
 
 import gc
+import os
+
+_frozen_in = None  # the process that last froze objects here
+
+
+def freeze() -> None:
+    global _frozen_in
+    gc.freeze()
+    _frozen_in = os.getpid()
 
 
 def freeze_what_lasts(app) -> None:
-    if gc.get_freeze_count():  # an earlier build in this process: let its leftovers go
+    # An earlier build in this process: let its leftovers go. (A fork of a process that
+    # built, as `nox -s serve` runs each rebuild, leaves that to the process it came from.)
+    if _frozen_in == os.getpid():
         gc.unfreeze()
         gc.collect()
-    gc.freeze()
+    freeze()
 
 
 def freeze_for_exit(app, exception) -> None:
-    gc.freeze()
+    freeze()
 
 
 def setup(app):
