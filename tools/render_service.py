@@ -18,11 +18,13 @@ import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from tools.render_mermaid import ROOT, DiagramError, Drawing, Renderer
+from tools.render_mermaid import ROOT, THEMES, DiagramError, Drawing, Renderer
 
 DRAWERS = 2
+KEPT_ANSWERS = 64  # drawings, a few MiB
+WARM_UP = "flowchart LR\n  accTitle: Warm-up\n  accDescr: Drawn once at start\n  a --> b\n"
 
 
 def drawer(jobs: queue.Queue, ready: queue.Queue) -> None:
@@ -30,7 +32,8 @@ def drawer(jobs: queue.Queue, ready: queue.Queue) -> None:
     belong to the thread that made them)."""
     with Renderer() as renderer:
         try:
-            renderer.require_fonts("")  # starts the browser and loads Mermaid
+            for theme in THEMES:  # starts the browser and Mermaid: a first drawing is slower
+                renderer.render(WARM_UP, theme)
         except (DiagramError, SystemExit) as error:
             ready.put(str(error))
             return
@@ -39,21 +42,32 @@ def drawer(jobs: queue.Queue, ready: queue.Queue) -> None:
             code, theme, answer = jobs.get()
             try:
                 drawing = renderer.render(code, theme)
-                answer.put({"svg": drawing.svg, "width": drawing.width, "height": drawing.height})
+                answer.set_result({"svg": drawing.svg, "width": drawing.width, "height": drawing.height})
             except DiagramError as error:
-                answer.put({"error": str(error), "line": error.line})
+                answer.set_result({"error": str(error), "line": error.line})
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    """POST {"code", "theme"}: the drawing, or {"error", "line"} for a DiagramError."""
+    """POST {"code", "theme"}: the drawing, or {"error", "line"} for a DiagramError.
+
+    The latest answers are kept: a drawing asked for ahead of a build (tools/serve.py) is
+    drawn once, and handed to the build when it asks in turn."""
 
     jobs: queue.Queue
+    answers: dict[tuple[str, str], Future] = {}
+    lock = threading.Lock()
 
     def do_POST(self) -> None:
         request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        answer: queue.Queue = queue.Queue(maxsize=1)
-        self.jobs.put((request["code"], request["theme"], answer))
-        body = json.dumps(answer.get()).encode()
+        key = (request["code"], request["theme"])
+        with self.lock:
+            answer = self.answers.get(key)
+            if answer is None:
+                answer = self.answers[key] = Future()
+                self.jobs.put((*key, answer))
+                if len(self.answers) > KEPT_ANSWERS:
+                    del self.answers[next(iter(self.answers))]  # the oldest
+        body = json.dumps(answer.result()).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
