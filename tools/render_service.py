@@ -45,6 +45,10 @@ def drawer(jobs: queue.Queue, ready: queue.Queue) -> None:
                 answer.set_result({"svg": drawing.svg, "width": drawing.width, "height": drawing.height})
             except DiagramError as error:
                 answer.set_result({"error": str(error), "line": error.line})
+            except Exception as error:  # the browser crashed or closed: say so, never leave a build waiting
+                answer.set_result(
+                    {"error": f"the diagram renderer failed ({error}). Restart `nox -s serve`.", "line": None}
+                )
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

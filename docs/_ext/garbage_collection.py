@@ -5,7 +5,8 @@ groups that only refer to each other. Most of what a Sphinx build holds lives un
 process ends: the modules, the settings, a rebuild's saved environment and, at the end,
 everything the build made. The collector walked all of it again and again, and once more
 on the way out, when the operating system is about to take the memory back anyway: about
-a sixth of a full build of this site, and of a rebuild, on the project's machines.
+a fifth of this site's build time on the project's 2-core machines: 0.27 s of a 1.37 s
+full build, 0.13 s of a 0.77 s rebuild after a one-page edit.
 
 ``gc.freeze()`` moves every object alive at that moment to a generation the collector
 skips. Frozen objects are still freed as soon as nothing refers to them; only groups of
