@@ -73,6 +73,9 @@ def test_a_saved_page_shows_in_the_open_browser(preview):
     page = preview.project / "docs" / "scope.md"
     preview.save("docs/scope.md", page.read_text(encoding="utf-8") + "\n\nA sentence saved a moment ago.\n")
     preview.wait_until_shown("A sentence saved a moment ago.")
+    # Built in the server's own (forked) process: sphinx-autobuild's own builder would
+    # have started `python -m sphinx build` for the first build and this one.
+    assert "-m sphinx build" not in preview.output()
 
 
 def test_a_saved_diagram_is_redrawn_in_the_open_browser(preview):
@@ -106,3 +109,4 @@ def test_a_saved_change_to_an_extension_is_used_by_the_next_rebuild(preview):
     preview.save("docs/scope.md", page.read_text(encoding="utf-8") + "\n\nAnother sentence.\n")
     preview.wait_until_shown("简体中文 (edited)")
     assert "rebuilding in a new process" in preview.output()
+    assert "-m sphinx build" in preview.output()
