@@ -181,7 +181,9 @@ def measure_serve(runs: int, scratch: Path, site: Path, bare: Path) -> dict[str,
         "docs", str(scratch / "served"),
     ]  # as `nox -s serve` runs it  # fmt: skip
     times: dict[str, list[float]] = {"bare": [], "page": [], "diagram": []}
-    server = subprocess.Popen(command, cwd=site.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = scratch / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(command, cwd=site.parent, stdout=output, stderr=subprocess.STDOUT)
     try:
         with sync_playwright() as p:
             browser = launch(p, require_chromium())
@@ -190,7 +192,14 @@ def measure_serve(runs: int, scratch: Path, site: Path, bare: Path) -> dict[str,
                 with contextlib.suppress(Exception):
                     page.goto(f"http://127.0.0.1:{port}/{Path(EDITED_PAGE).stem}.html")
                     break
+                if server.poll() is not None:
+                    break
                 time.sleep(0.1)
+            else:  # a minute and still nothing
+                server.kill()
+                server.wait()
+            if server.poll() is not None:
+                raise SystemExit(f"The live preview did not start; it printed:\n{log.read_text()}")
             for run in range(runs):
                 times["bare"].append(sphinx("-b", "html", "-E", bare, scratch / f"bare-serve-{run}"))
                 for kind, path, text in (
