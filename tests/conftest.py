@@ -10,10 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from editions import build, folder, languages
 from playwright.sync_api import sync_playwright
+from sphinx_mermaid_svg.browser import RendererError, find_chromium, launch
 
-from tools.browser import launch, offline_page, require_chromium, serve
-from tools.editions import folder, languages, sphinx_args
+from tools.host import offline_page, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -44,29 +45,16 @@ class Site:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
     """The real docs/, every edition, built once for the whole run as the workflow publishes it
-    (`nox -s docs`), each edition by its own sphinx-build process, as a maintainer would."""
+    (`nox -s docs`: each edition by its own sphinx-build process, side by side)."""
     out = tmp_path_factory.mktemp("site") / "html"
-    warnings, status = "", 0
-    for language in EDITIONS:
-        command = [
-            sys.executable,
-            "-m",
-            "sphinx",
-            *sphinx_args(language, out, "-n", "-E", "-q", "--no-color"),
-        ]
-        result = subprocess.run(
-            command, capture_output=True, text=True, env=os.environ | PUBLISHED, check=False
-        )
-        warnings, status = warnings + result.stderr, status or result.returncode
-    return Site(out, warnings, status)
+    results = build(out, "-n", "-E", "-q", "--no-color", env=os.environ | PUBLISHED)
+    warnings = "".join(result.output for result in results)
+    return Site(out, warnings, max(result.returncode for result in results))
 
 
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
-    """A throwaway copy of the project (Mermaid linked, not copied) to break on purpose.
-
-    Its diagram cache starts empty, in its own docs/_build, as on a fresh clone.
-    """
+    """A throwaway copy of the project (node_modules linked, not copied) to break on purpose."""
     return copy_of_project(tmp_path)
 
 
@@ -74,7 +62,8 @@ def copy_of_project(into: Path) -> Path:
     copy = into / "project"
     for name in ("docs", "diagrams", "tools"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("_build"))
-    shutil.copy2(ROOT / "package.json", copy)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(ROOT / name, copy)
     (copy / "node_modules").symlink_to(ROOT / "node_modules")
     return copy
 
@@ -90,15 +79,15 @@ def sphinx_build(
 @pytest.fixture(scope="session")
 def chromium() -> str:
     try:
-        return require_chromium()
-    except SystemExit as missing:
+        return find_chromium(download=True)
+    except RendererError as missing:
         pytest.fail(str(missing), pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def browser(chromium):
     with sync_playwright() as p:
-        browser = launch(p, chromium)
+        browser = launch(p, chromium, machine_fonts=True)
         yield browser
         browser.close()
 

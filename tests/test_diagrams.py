@@ -8,9 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 from conftest import DOCS, EDITION_PAGES, EDITIONS, ROOT, SEARCH_PAGES
+from editions import SOURCE_LANGUAGE, folder
 
-from tools.editions import SOURCE_LANGUAGE, folder
-from tools.render_mermaid import FONT_PRESENT
 from tools.sitecheck import resolve
 
 WITH_DIAGRAMS = sorted(p.stem for p in DOCS.glob("*.md") if "{mermaid}" in p.read_text())
@@ -192,6 +191,13 @@ def test_every_timeline_event_in_the_diagram_leads_to_its_row_in_the_table(site,
 
 
 # -- Readers with other fonts, find-in-page, printing, full screen ----------------------------
+
+# Is a font installed? Text in "FONT, monospace" measures differently from plain monospace.
+FONT_PRESENT = """([family, sample]) => {
+  const canvas = document.createElement("canvas").getContext("2d");
+  const width = font => { canvas.font = font; return canvas.measureText(sample).width; };
+  return width(`40px "${family}", monospace`) !== width("40px monospace");
+}"""
 
 # Other sans-serif fonts a reader may have. Bold DejaVu Sans stands for a font wider
 # than the one the labels were measured with.

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from conftest import EDITION_PAGES, EDITIONS, PAGES, PUBLISHED, ROOT, SEARCH_PAGES
+from editions import SOURCE_LANGUAGE, folder
 
 from tools.bench import KIB, PAGE_BYTES_DIAGRAMS, PAGE_BYTES_PLAIN
-from tools.editions import SOURCE_LANGUAGE, folder
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Bytes transferred on a first load (empty cache) from a server that compresses text, as

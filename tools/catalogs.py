@@ -17,8 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-
-from tools.editions import DOCS, languages
+from editions import DOCS, languages
 
 ROLE = re.compile(r"\{(footcite|cite|term|doc|ref)\}`([^`]*)`")
 TARGET = re.compile(r"<([^<>]+)>\s*$")
@@ -28,7 +27,7 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 def markup(text: str) -> Counter:
     """What a translation must keep of a message: its roles' targets, anchors and links."""
-    found = Counter()
+    found: Counter = Counter()
     for role, content in ROLE.findall(text):
         target = TARGET.search(content)
         found[(role, (target[1] if target and role != "footcite" else content).strip())] += 1
@@ -50,14 +49,15 @@ def problems(path: Path) -> list[str]:
     for message in catalog:
         if not message.id:
             continue
-        where = f"{path.relative_to(DOCS.parent)}: {message.id[:60]!r}"
+        english, translated = str(message.id), str(message.string)
+        where = f"{path.relative_to(DOCS.parent)}: {english[:60]!r}"
         if not message.string:
             found.append(f"{where}: not translated")
         elif message.fuzzy:
             found.append(f"{where}: fuzzy (the English changed; check the translation, then drop the flag)")
-        elif markup(message.id) != markup(message.string):
-            lost = markup(message.id) - markup(message.string)
-            added = markup(message.string) - markup(message.id)
+        elif markup(english) != markup(translated):
+            lost = markup(english) - markup(translated)
+            added = markup(translated) - markup(english)
             found.append(f"{where}: markup differs: lost {sorted(lost)}, added {sorted(added)}")
     return found
 

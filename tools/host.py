@@ -1,75 +1,28 @@
-"""Headless Chromium for the tests, the diagram check and the benchmark.
+"""Serve a built site as its hosts do, and open its pages in a browser that cannot leave it.
 
-find_chromium() looks, in order, at $CHROMIUM_PATH, the system's Chromium and a
-browser Playwright installed. require_chromium() also tries Playwright's own
-download and otherwise stops with one sentence saying how to get a browser.
-serve() publishes a folder on a loopback HTTP server (ES modules do not load
-from file://) and offline_page() opens a page that may only talk to it.
+    python -m tools.host [SITE] [--prefix /site/] [--port 8000]
+
+serve() publishes a folder on a loopback HTTP server the way GitHub Pages and Read the
+Docs do (under a path prefix, with the site's 404 page, text gzip-compressed), for the
+tests and the benchmark; offline_page() opens a page whose requests to anything but
+loopback are refused and recorded. Finding and starting Chromium is the diagram
+extension's (sphinx_mermaid_svg.browser).
 """
 
+import argparse
 import contextlib
 import functools
 import gzip
 import http.server
 import io
-import os
 import socket
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ENV_VAR = "CHROMIUM_PATH"
-SYSTEM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-HOW_TO_GET_ONE = (
-    "No Chromium found: install one (Debian/Ubuntu: `sudo apt-get install chromium`) "
-    f"or set {ENV_VAR} to a Chromium or Chrome executable."
-)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-
-
-def playwright_chromium() -> str | None:
-    """The Chromium that `playwright install chromium` put on this machine, if any."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    with sync_playwright() as p:
-        path = p.chromium.executable_path
-    return path if Path(path).is_file() else None
-
-
-def find_chromium() -> str | None:
-    named = os.environ.get(ENV_VAR)
-    if named:
-        if not Path(named).is_file():
-            raise SystemExit(f"{ENV_VAR}={named} does not exist. " + HOW_TO_GET_ONE)
-        return named
-    for path in SYSTEM_PATHS:
-        if Path(path).is_file():
-            return path
-    return playwright_chromium()
-
-
-def require_chromium() -> str:
-    found = find_chromium()
-    if found:
-        return found
-    print("No Chromium on this machine; trying `playwright install chromium`...", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
-    found = playwright_chromium()
-    if not found:
-        raise SystemExit(HOW_TO_GET_ONE)
-    return found
-
-
-def launch(playwright, executable: str):
-    return playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-
-
 COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".svg", ".json", ".xml", ".txt"}
 
 
@@ -122,20 +75,23 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 at a free port under `prefix`; yields the base URL ending in '/'."""
+def site_server(directory: Path, prefix: str = "/", port: int = 0) -> http.server.ThreadingHTTPServer:
     handler = functools.partial(
         type("Handler", (_SiteHandler,), {"prefix": prefix}), directory=str(directory)
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+@contextlib.contextmanager
+def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 at a free port under `prefix`; yields the base URL ending in '/'."""
+    running = site_server(directory, prefix)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+        yield f"http://127.0.0.1:{running.server_address[1]}{prefix}"
     finally:
-        server.shutdown()
-        server.server_close()
+        running.shutdown()
+        running.server_close()
 
 
 def free_port() -> int:
@@ -164,3 +120,20 @@ def offline_page(context, blocked: list[str]):
     page.route("**/*", guard)
     page.blocked = blocked
     return page
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", nargs="?", type=Path, default=Path("docs/_build/html"))
+    parser.add_argument("--prefix", default="/", help="the path the site is published under")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    with site_server(args.site, args.prefix, args.port) as running:
+        print(f"Serving {args.site} on http://127.0.0.1:{args.port}{args.prefix} (Ctrl+C stops)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            running.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

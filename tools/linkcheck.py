@@ -17,7 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.editions import languages, sphinx_args
+import editions
+
 from tools.sitecheck import internal_problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,16 +106,12 @@ def verdict(links: list[Link], offline: bool) -> tuple[int, list[str]]:
 
 def check_internal_links(source: Path, html: Path) -> tuple[int, list[str]]:
     """Build every edition (a missing cross-reference is a warning, so an error) and check the links."""
-    for language in languages(source):
-        command = [
-            sys.executable,
-            "-m",
-            "sphinx",
-            *sphinx_args(language, html, "-q", "-W", "-E", source=source),
-        ]
-        built = subprocess.run(command, capture_output=True, text=True, check=False)
+    for built in editions.build(html, "-q", "-W", "-E", source=source):
         if built.returncode:
-            return 1, [built.stderr.strip(), f"The HTML build ({language}) failed: fix the warnings above."]
+            return 1, [
+                built.output.strip(),
+                f"The HTML build ({built.language}) failed: fix the warnings above.",
+            ]
     problems = internal_problems(html)
     if problems:
         return 1, [f"{len(problems)} broken internal links:", *("  " + p for p in problems)]

@@ -6,8 +6,7 @@ python -m tools.social_preview
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
-from tools.browser import launch, require_chromium
+from sphinx_mermaid_svg.browser import find_chromium, launch
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "_static" / "social-preview.png"
 CARD = """<body style="margin:0;width:1200px;height:630px;display:flex;flex-direction:column;
@@ -21,7 +20,7 @@ Hongqi: signed 2019-12-27, announced 2020-01-09. Every fact sourced.</div></body
 
 def main() -> None:
     with sync_playwright() as p:
-        browser = launch(p, require_chromium())
+        browser = launch(p, find_chromium(download=True), machine_fonts=True)
         page = browser.new_page(viewport={"width": 1200, "height": 630})
         page.set_content(CARD)
         page.screenshot(path=OUT)

@@ -36,9 +36,9 @@ def add_policy(app, exception) -> None:
         return
     for page in Path(app.outdir).glob("*.html"):  # the site's pages are flat; zh-cn/ is another edition
         text = page.read_text(encoding="utf-8")
-        if "Content-Security-Policy" in text or not HEAD.search(text):
-            continue
         head = HEAD.search(text)
+        if "Content-Security-Policy" in text or not head:
+            continue
         meta = f'\n  <meta http-equiv="Content-Security-Policy" content="{policy_for(text)}">'
         page.write_text(text[: head.end()] + meta + text[head.end() :], encoding="utf-8")
 

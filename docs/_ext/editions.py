@@ -1,14 +1,29 @@
 """The site's editions: English, the source, at the root of the site, and each
 translation in docs/locales/LANGUAGE/ in a folder of its own (zh_CN -> zh-cn/).
 
-`nox -s docs`, the tests and the benchmark build every edition with sphinx_args();
-docs/conf.py takes the folders from here too.
+One home for how every edition is built, used by `nox -s docs` (through the command line
+below), the tests, the link check and the benchmark:
+
+    python docs/_ext/editions.py OUT [SPHINX OPTIONS ...]   # every edition, side by side
+    python docs/_ext/editions.py OUT --only zh_CN --alone   # one edition at OUT's root
+
+Each edition is built by a sphinx-build process of its own; where the machine has a core
+for each, they run at the same time. Their output is printed in edition order, whichever
+finishes first, and the command fails if any edition fails. This module imports nothing
+but the standard library: noxfile.py and conf.py read it too.
 """
 
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+DOCS = Path(__file__).resolve().parents[1]
+ROOT = DOCS.parent
 SOURCE_LANGUAGE = "en"
 
 
@@ -30,22 +45,99 @@ def hreflang(language: str) -> str:
 
 
 def sphinx_args(
-    language: str, site: Path, *options: str, source: Path = DOCS, alone: bool = False
+    language: str, site: Path, *options: str, source: Path = DOCS, alone: bool = False, builder: str = "html"
 ) -> list[str]:
     """sphinx-build's arguments for one edition of the site built into `site`: in its folder
     there, or at its root when the edition is published `alone` (Read the Docs). The
     doctrees go beside the site, never into what is published."""
     doctrees = site.parent / f"{site.name}-doctrees" / language
     out = site if alone else site / folder(language)
-    return ["-b", "html", "-D", f"language={language}", "-d", str(doctrees), *options, str(source), str(out)]
+    return ["-b", builder, "-D", f"language={language}", "-d", str(doctrees), *options, str(source), str(out)]
 
 
-def language_of(readthedocs_language: str) -> str:
-    """The edition a Read the Docs project serves (READTHEDOCS_LANGUAGE, e.g. "zh-cn")."""
-    matches = [lang for lang in languages() if hreflang(lang).lower() == readthedocs_language.lower()]
+def language_of(name: str) -> str:
+    """The edition for a language name as Read the Docs or a reader writes it ("zh-cn", "zh_CN")."""
+    matches = [lang for lang in languages() if hreflang(lang).lower() == hreflang(name).lower()]
     if not matches:
         raise SystemExit(
-            f"Read the Docs builds this project in {readthedocs_language!r}, but the site has no such "
-            f"edition (editions: {', '.join(languages())}). Set the project's language to one of them."
+            f"The site has no edition in {name!r} (editions: {', '.join(languages())}). "
+            "On Read the Docs, set the project's language to one of them."
         )
     return matches[0]
+
+
+def preview_command(
+    out: Path, *options: str, port: int = 8000, source: Path = DOCS, python: str = sys.executable
+) -> list[str]:
+    """The live preview of the English edition (`nox -s serve`): sphinx-autobuild, rebuilding
+    on every saved page or diagram, under a diagram renderer kept running, which draws a
+    saved diagram into diagrams/drawings/ (sphinx_mermaid_svg.service)."""
+    root = source.parent
+    return [
+        python, "-m", "sphinx_mermaid_svg.service", "--warm", str(root / "node_modules"), "--",
+        python, "-m", "sphinx_autobuild", "--port", str(port),
+        "--watch", str(root / "diagrams"), "--ignore", str(root / "diagrams" / "drawings" / "*"),
+        str(source), str(out),
+        # No Content-Security-Policy: sphinx-autobuild's live reload is an inline script.
+        "-D", "mermaid_svg_draw=1", "-D", "content_security_policy=0", *options,
+    ]  # fmt: skip
+
+
+@dataclass
+class Built:
+    language: str
+    returncode: int
+    output: str  # what sphinx-build printed, stdout and stderr in order
+
+
+def build(
+    site: Path,
+    *options: str,
+    source: Path = DOCS,
+    only: list[str] | None = None,
+    alone: bool = False,
+    env: dict | None = None,
+    builder: str = "html",
+) -> list[Built]:
+    """Build every edition (or `only` some) of the site in `source` into `site`."""
+    parallel = (os.cpu_count() or 1) > 1
+    with contextlib.ExitStack() as files:
+        started = []
+        for language in only or languages(source):
+            command = [sys.executable, "-m", "sphinx", *sphinx_args(
+                language, site, *options, source=source, alone=alone, builder=builder
+            )]  # fmt: skip
+            output = files.enter_context(
+                tempfile.TemporaryFile("w+", encoding="utf-8")
+            )  # a pipe could stall it
+            process = subprocess.Popen(
+                command, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=source.parent
+            )
+            started.append((language, process, output))
+            if not parallel:
+                process.wait()
+        results = []
+        for language, process, output in started:
+            returncode = process.wait()
+            output.seek(0)
+            results.append(Built(language, returncode, output.read()))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build every edition of the site, side by side.")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--only", action="append", type=language_of, help="this edition only")
+    parser.add_argument("--alone", action="store_true", help="the edition at OUT's root (Read the Docs)")
+    args, options = parser.parse_known_args(argv)
+    results = build(args.out, *options, only=args.only, alone=args.alone)
+    for result in results:
+        print(f"-- {result.language} edition --\n{result.output.rstrip()}\n", flush=True)
+    failed = [result.language for result in results if result.returncode]
+    if failed:
+        print(f"The build of the {', '.join(failed)} edition failed: the messages above say why.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

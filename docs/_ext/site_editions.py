@@ -1,7 +1,7 @@
 """The site's editions, English and its translations, published as one site.
 
 Each edition is built on its own (``sphinx-build -D language=zh_CN``) into its folder
-under the site's root (``site_editions`` in conf.py; tools/editions.py). This extension:
+under the site's root (``site_editions`` in conf.py; docs/_ext/editions.py). This extension:
 
 - applies the edition's own settings (``site_edition_settings``: title, date format,
   404 text ...) and derives its addresses from ``site_root_url``: canonical links
@@ -25,12 +25,11 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from editions import SOURCE_LANGUAGE, hreflang
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.i18n import CatalogInfo
-
-from tools.editions import SOURCE_LANGUAGE, hreflang
 
 _ = get_translation("site")
 logger = sphinx_logging.getLogger(__name__)
