@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from conftest import DOCS, EDITIONS, PAGES, PUBLISHED, ROOT, TRANSLATIONS
 from editions import SOURCE_LANGUAGE, folder, hreflang
 
-from tools.catalogs import catalog_files, problems
+from input_check import catalog_files, problems
 
 DIAGRAMS = sorted(path for path in (ROOT / "diagrams").glob("*.mmd") if path.name.count(".") == 1)
 
@@ -25,7 +25,7 @@ DIAGRAMS = sorted(path for path in (ROOT / "diagrams").glob("*.mmd") if path.nam
 def test_every_message_is_translated_and_keeps_its_citations_and_links(language):
     assert catalog_files(language), f"no catalogs in docs/locales/{language}"
     found = [problem for path in catalog_files(language) for problem in problems(path)]
-    assert found == [], "\n".join(found[:20])
+    assert found == [], "\n".join(map(str, found[:20]))
 
 
 def messages(path: Path) -> set[str]:

@@ -9,8 +9,10 @@ below), the tests, the link check and the benchmark:
 
 Each edition is built by a sphinx-build process of its own; where the machine has a core
 for each, they run at the same time. Their output is printed in edition order, whichever
-finishes first, and the command fails if any edition fails. This module imports nothing
-but the standard library: noxfile.py and conf.py read it too.
+finishes first, and the command fails if any edition fails. Before any build starts, the
+command checks the catalogs and the source registry (input_check.py) and stops on a file
+the build would refuse, so that nothing of it is written. This module imports nothing but
+the standard library: noxfile.py and conf.py read it too.
 """
 
 import argparse
@@ -130,6 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", type=language_of, help="this edition only")
     parser.add_argument("--alone", action="store_true", help="the edition at OUT's root (Read the Docs)")
     args, options = parser.parse_known_args(argv)
+    from input_check import input_problems  # (Babel: in the docs environment, not nox's)
+
+    refused = list(dict.fromkeys(problem for language in args.only or languages() for problem in input_problems(language)))
+    if refused:
+        print("\n".join(refused))
+        print(f"Nothing was built: fix the {len(refused)} problems above (each names its file and line).")
+        return 1
     results = build(args.out, *options, only=args.only, alone=args.alone)
     for result in results:
         print(f"-- {result.language} edition --\n{result.output.rstrip()}\n", flush=True)

@@ -6,8 +6,9 @@ under the site's root (``site_editions`` in conf.py; docs/_ext/editions.py). Thi
 - applies the edition's own settings (``site_edition_settings``: title, date format,
   404 text ...) and derives its addresses from ``site_root_url``: canonical links
   (``html_baseurl``), link previews and the 404 page's links;
-- gives every page a link to the same page in each other edition, beside Furo's page
-  buttons (outside the article, so that search results do not quote it), and
+- gives every page a link to the same page in each other edition, first among Furo's
+  page buttons (outside the article, so that search results do not quote it; the
+  template docs/_templates/components/edit-this-page.html places it), and
   ``<link rel="alternate" hreflang>`` to every edition plus ``x-default``, and ``og:locale``;
 - points a translated page's "edit this page" link at its catalog,
   docs/locales/LANGUAGE/LC_MESSAGES/PAGE.po;
@@ -21,7 +22,6 @@ under the site's root (``site_editions`` in conf.py; docs/_ext/editions.py). Thi
 
 import html
 import logging
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,10 +71,6 @@ def apply_edition(app, config) -> None:
     config.notfound_context = {**config.notfound_context, "body": body.format(home=home, search=search)}
     if language != SOURCE_LANGUAGE and config.html_theme_options.get("source_directory"):
         config.html_theme_options["source_directory"] = f"docs/locales/{language}/LC_MESSAGES/"
-
-
-def start_build(app) -> None:
-    app.edition_switchers = {}  # page -> its switcher, added to the page once it is written
 
 
 def load_interface_words(app) -> None:
@@ -134,7 +130,7 @@ def link_editions(app, pagename, templatename, context, doctree) -> None:
         for lang, href in zip(others, links, strict=True)
     )
     label = html.escape(str(_("This page in another language")))
-    app.edition_switchers[pagename] = f'<nav class="edition-switcher" aria-label="{label}">{switcher}</nav>'
+    context["edition_switcher"] = f'<nav class="edition-switcher" aria-label="{label}">{switcher}</nav>'
     if here != SOURCE_LANGUAGE:
         context["page_source_suffix"] = ".po"  # "edit this page" opens the page's catalog
 
@@ -157,22 +153,6 @@ def link_editions(app, pagename, templatename, context, doctree) -> None:
             for lang, href in alternates.items()
         ]
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
-
-
-BUTTONS = re.compile(r'<div class="content-icon-container"[^>]*>')
-
-
-def add_switchers(app, exception) -> None:
-    """Put each written page's language switcher first among Furo's page buttons."""
-    if exception or app.builder.format != "html":
-        return
-    for pagename, switcher in app.edition_switchers.items():
-        page = Path(app.builder.get_outfilename(pagename))
-        text = page.read_text(encoding="utf-8")
-        buttons = BUTTONS.search(text)
-        if not buttons:
-            raise ConfigError(f"{page}: Furo's page buttons not found: update BUTTONS in {__file__}")
-        page.write_text(text[: buttons.end()] + switcher + text[buttons.end() :], encoding="utf-8")
 
 
 SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
@@ -214,10 +194,8 @@ def setup(app):
     app.add_config_value("site_editions", {SOURCE_LANGUAGE: ""}, "html", types=[dict])
     app.add_config_value("site_edition_settings", {}, "html", types=[dict])
     app.connect("config-inited", apply_edition, priority=100)  # before the extensions that read them
-    app.connect("builder-inited", start_build)
     app.connect("builder-inited", load_interface_words)
     app.connect("builder-inited", extract_theme_words)
     app.connect("html-page-context", link_editions)
-    app.connect("build-finished", add_switchers)
     app.connect("build-finished", write_sitemap)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
