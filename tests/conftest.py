@@ -10,10 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from editions import build, folder, languages
 from playwright.sync_api import sync_playwright
-from sphinx_mermaid_svg.browser import RendererError, find_chromium, launch
 
+from editions import build, folder, languages
+from sphinx_mermaid_svg.browser import RendererError, find_chromium, launch
 from tools.host import offline_page, serve
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,10 +19,11 @@ import latexcodec.codec
 import pybtex.plugin
 import pytest
 import sphinxcontrib.bibtex.plugin
-from conftest import DOCS
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import docutils_namespace
+
+from conftest import DOCS
 
 sys.path.insert(0, str(DOCS / "_ext"))
 import bibliography_speedups  # noqa: E402  (the module Sphinx loads by this name)

@@ -5,6 +5,7 @@ refuses a script injected from anywhere else."""
 import re
 
 import pytest
+
 from conftest import EDITION_PAGES, SEARCH_PAGES
 
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')

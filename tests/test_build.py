@@ -4,6 +4,7 @@ and a diagram without a current drawing fails the build naming its file and the 
 import os
 
 import pytest
+
 from conftest import PAGES, ROOT, sphinx_build
 
 NO_BROWSER = {"CHROMIUM_PATH": "/nonexistent/chromium"}

@@ -7,9 +7,9 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
+
 from conftest import DOCS, EDITION_PAGES, EDITIONS, ROOT, SEARCH_PAGES
 from editions import SOURCE_LANGUAGE, folder
-
 from tools.sitecheck import resolve
 
 WITH_DIAGRAMS = sorted(p.stem for p in DOCS.glob("*.md") if "{mermaid}" in p.read_text())

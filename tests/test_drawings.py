@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 import sphinx
+
 from conftest import ROOT, copy_of_project
 from editions import build
 from sphinx_mermaid_svg.assets import Assets

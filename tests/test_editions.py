@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+
 from conftest import DOCS, EDITIONS, PAGES, PUBLISHED, ROOT, TRANSLATIONS
 from editions import SOURCE_LANGUAGE, folder, hreflang
-
 from input_check import catalog_files, problems
 
 DIAGRAMS = sorted(path for path in (ROOT / "diagrams").glob("*.mmd") if path.name.count(".") == 1)

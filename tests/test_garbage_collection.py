@@ -11,9 +11,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from conftest import DOCS
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
+
+from conftest import DOCS
 
 CONF = f"""
 import gc, sys

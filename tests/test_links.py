@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from conftest import PREFIX
-
 from tools.sitecheck import internal_problems
 
 

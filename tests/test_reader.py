@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import EDITION_PAGES, EDITIONS, PAGES, PUBLISHED, ROOT, SEARCH_PAGES
 from editions import SOURCE_LANGUAGE, folder
-
 from tools.bench import KIB, PAGE_BYTES_DIAGRAMS, PAGE_BYTES_PLAIN
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

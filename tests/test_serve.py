@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import copy_of_project
 from editions import preview_command
-
 from tools.host import free_port
 
 SHOWN_WITHIN_MS = 60_000  # generous: the machines are shared; `nox -s bench` measures the speed

@@ -8,8 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import DOCS, EDITION_PAGES, PAGES, ROOT
 
+from conftest import DOCS, EDITION_PAGES, PAGES, ROOT
 from tools.linkcheck import main as linkcheck
 
 BIB = (DOCS / "sources.bib").read_text(encoding="utf-8")

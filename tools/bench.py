@@ -32,10 +32,10 @@ import time
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
-from editions import languages, preview_command, sphinx_args
 from playwright.sync_api import sync_playwright
-from sphinx_mermaid_svg.browser import find_chromium, launch
 
+from editions import languages, preview_command, sphinx_args
+from sphinx_mermaid_svg.browser import find_chromium, launch
 from tools.host import free_port, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,7 +152,10 @@ def bare_copy(into: Path) -> Path:
             catalog = read_po(file)
         for message in catalog:
             if message.id and isinstance(message.id, str):
-                message.id, message.string = CITATION.sub("", message.id), CITATION.sub("", str(message.string))
+                message.id, message.string = (
+                    CITATION.sub("", message.id),
+                    CITATION.sub("", str(message.string)),
+                )
         target = bare / po.relative_to(ROOT / "docs")
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as file:

@@ -8,8 +8,8 @@ English until they are translated). Exits 1 if there is anything.
 
 import sys
 
-from input_check import catalog_files, problems
 from editions import languages
+from input_check import catalog_files, problems
 
 
 def main(argv: list[str]) -> int:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import editions
-
 from tools.sitecheck import internal_problems
 
 ROOT = Path(__file__).resolve().parents[1]

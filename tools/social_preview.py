@@ -6,6 +6,7 @@ python -m tools.social_preview
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
 from sphinx_mermaid_svg.browser import find_chromium, launch
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "_static" / "social-preview.png"

@@ -10,8 +10,9 @@ English ones, and dates are written as its readers write them (2020年1月).
 
 import re
 
-from editions import SOURCE_LANGUAGE
 from pybtex.database import Person
+
+from editions import SOURCE_LANGUAGE
 
 FIELDS = ("author", "title", "howpublished", "note")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

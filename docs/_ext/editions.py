@@ -17,6 +17,7 @@ the standard library: noxfile.py and conf.py read it too.
 
 import argparse
 import contextlib
+import datetime
 import os
 import subprocess
 import sys
@@ -85,6 +86,36 @@ def preview_command(
     ]  # fmt: skip
 
 
+try:
+    import fcntl
+except ImportError:  # Windows: builds of the same folder are not kept apart
+    fcntl = None  # type: ignore[assignment]
+
+
+class BuildRunning(Exception):
+    """Another build is writing into the same folder."""
+
+
+@contextlib.contextmanager
+def only_build_of(site: Path):
+    """Hold the folder's lock for the build, or BuildRunning naming the build that holds it."""
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with (site.parent / f".{site.name}.lock").open("a+", encoding="utf-8") as lock:
+        if fcntl is not None:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.seek(0)
+                raise BuildRunning(
+                    f"Another build is writing into {site} ({lock.read().strip() or 'a process'}): "
+                    "wait for it to finish, or stop it, and build again."
+                ) from None
+        lock.truncate(0)
+        lock.write(f"process {os.getpid()}, started {datetime.datetime.now():%H:%M:%S}")
+        lock.flush()
+        yield
+
+
 @dataclass
 class Built:
     language: str
@@ -103,7 +134,7 @@ def build(
 ) -> list[Built]:
     """Build every edition (or `only` some) of the site in `source` into `site`."""
     parallel = (os.cpu_count() or 1) > 1
-    with contextlib.ExitStack() as files:
+    with only_build_of(site), contextlib.ExitStack() as files:
         started = []
         for language in only or languages(source):
             command = [sys.executable, "-m", "sphinx", *sphinx_args(
@@ -134,12 +165,20 @@ def main(argv: list[str] | None = None) -> int:
     args, options = parser.parse_known_args(argv)
     from input_check import input_problems  # (Babel: in the docs environment, not nox's)
 
-    refused = list(dict.fromkeys(problem for language in args.only or languages() for problem in input_problems(language)))
+    refused = list(
+        dict.fromkeys(
+            problem for language in args.only or languages() for problem in input_problems(language)
+        )
+    )
     if refused:
         print("\n".join(refused))
         print(f"Nothing was built: fix the {len(refused)} problems above (each names its file and line).")
         return 1
-    results = build(args.out, *options, only=args.only, alone=args.alone)
+    try:
+        results = build(args.out, *options, only=args.only, alone=args.alone)
+    except BuildRunning as running:
+        print(running)
+        return 1
     for result in results:
         print(f"-- {result.language} edition --\n{result.output.rstrip()}\n", flush=True)
     failed = [result.language for result in results if result.returncode]

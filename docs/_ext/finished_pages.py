@@ -24,6 +24,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -38,7 +39,9 @@ logger = logging.getLogger(__name__)
 FURO = {
     '<aside class="sidebar-drawer">': '<aside class="sidebar-drawer" aria-label="{site}">',
     '<aside class="toc-drawer': '<aside aria-label="{page}" class="toc-drawer',
-    '<div class="content-icon-container">': '<div class="content-icon-container" role="region" aria-label="{tools}">',
+    '<div class="content-icon-container">': (
+        '<div class="content-icon-container" role="region" aria-label="{tools}">'
+    ),
     "@pradyunsg</a>'s": "@pradyunsg</a>{possessive}",  # the footer's "@pradyunsg's Furo"
 }
 FURO_LABELS = (  # written in English into Furo's templates
@@ -86,10 +89,11 @@ def is_local(url: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def problems(text: str, allowed_scripts: set[str]) -> list[tuple[object, str]]:
-    """(element, what is wrong with it) for everything in a page no page may carry."""
-    found = []
-    for element in lxml.html.document_fromstring(text).iter():
+def problems(page: Any, allowed_scripts: set[str]) -> list[tuple[Any, str]]:
+    """(element, what is wrong with it) for everything in a parsed page no page may carry."""
+    found: list[tuple[Any, str]] = []
+    element: Any
+    for element in page.iter():
         if not isinstance(element.tag, str):
             continue  # comments, processing instructions
         tag = element.tag.lower().rpartition(":")[2]
@@ -105,11 +109,16 @@ def problems(text: str, allowed_scripts: set[str]) -> list[tuple[object, str]]:
                 except ValueError:
                     found.append((element, "a JSON-LD block that is not JSON"))
             elif script_hash(body) not in allowed_scripts:
-                found.append((element, f"an inline script not listed in content_security_policy_scripts: {body[:60]!r}"))
+                found.append(
+                    (
+                        element,
+                        f"an inline script not listed in content_security_policy_scripts: {body[:60]!r}",
+                    )
+                )
         if tag == "style" and STYLE_LOADS.search(element.text or ""):
             found.append((element, "a stylesheet that loads from elsewhere"))
-        for name, value in element.attrib.items():
-            name = name.lower()
+        for key, value in element.attrib.items():
+            name = str(key).lower()
             if name.startswith("on"):
                 found.append((element, f"an event handler ({name}) on <{tag}>"))
             elif name in URL_ATTRIBUTES and value.strip().lower().startswith(BAD_SCHEMES):
@@ -156,7 +165,9 @@ class Pages:
         }
         for furo, ours in FURO.items():
             if furo not in text:
-                logger.error(f"{path.name}: Furo's markup changed ({furo!r} not found): update FURO in {__file__}")
+                logger.error(
+                    f"{path.name}: Furo's markup changed ({furo!r} not found): update FURO in {__file__}"
+                )
             text = text.replace(furo, ours.format(**names), 1)
         for label in FURO_LABELS:
             if f'aria-label="{label}"' not in text:
@@ -170,22 +181,14 @@ class Pages:
                 text = text[: head.end()] + meta + text[head.end() :]
             else:
                 logger.error(f"{path.name}: no <head> to put the Content-Security-Policy in")
-        found = problems(text, self.allowed_scripts)
-        if found:
-            for _element, what in found:
-                logger.error(f"{path.name}: {what}; it came from {self.source_of(pagename)}, and was taken out")
-            text = without(text, found)
-        return text
-
-
-def without(text: str, found: list) -> str:
-    """The page with every offending element taken out (only ever written for a page in error)."""
-    tree = lxml.html.document_fromstring(text)
-    offenders = {id(element) for element, _ in found}
-    for element in list(tree.iter()):
-        if id(element) in offenders and element.getparent() is not None:
-            element.drop_tree()
-    return "<!DOCTYPE html>\n" + lxml.html.tostring(tree, encoding="unicode")
+        page = lxml.html.document_fromstring(text)
+        found = problems(page, self.allowed_scripts)
+        for element, what in found:
+            logger.error(f"{path.name}: {what}; it came from {self.source_of(pagename)}, and was taken out")
+            if element.getparent() is not None:
+                element.drop_tree()
+        # Only a page in error is written as lxml writes it; any other keeps Furo's bytes.
+        return "<!DOCTYPE html>\n" + lxml.html.tostring(page, encoding="unicode") if found else text
 
 
 def note_page(app, pagename, templatename, context, doctree) -> None:

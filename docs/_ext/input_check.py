@@ -92,11 +92,15 @@ def problems(path: Path) -> list[Problem]:
         if not message.string:
             found.append(Problem(path, message.lineno, f"{shown} is not translated", unsafe=False))
         elif message.fuzzy:
-            found.append(Problem(path, message.lineno, f"{shown} is fuzzy: the English changed", unsafe=False))
+            found.append(
+                Problem(path, message.lineno, f"{shown} is fuzzy: the English changed", unsafe=False)
+            )
         elif markup(english) != markup(translated):
             lost = sorted(markup(english) - markup(translated))
             added = sorted(markup(translated) - markup(english))
-            found.append(Problem(path, message.lineno, f"{shown} changes its markup: lost {lost}, added {added}"))
+            found.append(
+                Problem(path, message.lineno, f"{shown} changes its markup: lost {lost}, added {added}")
+            )
     return found
 
 

@@ -25,11 +25,12 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from editions import SOURCE_LANGUAGE, hreflang
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging as sphinx_logging
 from sphinx.util.i18n import CatalogInfo
+
+from editions import SOURCE_LANGUAGE, hreflang
 
 _ = get_translation("site")
 logger = sphinx_logging.getLogger(__name__)

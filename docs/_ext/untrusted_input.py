@@ -39,7 +39,9 @@ def no_raw_input(app) -> None:
 def refuse_raw_html(app, doctree) -> None:
     catalog = ""
     if app.config.language != "en":
-        catalog = f" (or its translation, docs/locales/{app.config.language}/LC_MESSAGES/{app.env.docname}.po)"
+        catalog = (
+            f" (or its translation, docs/locales/{app.config.language}/LC_MESSAGES/{app.env.docname}.po)"
+        )
     for node in list(doctree.findall(nodes.raw)):
         logger.error(
             f"raw HTML is not allowed in the site's pages{catalog}: write it with a directive or a role, "
@@ -52,5 +54,5 @@ def refuse_raw_html(app, doctree) -> None:
 def setup(app):
     app.connect("config-inited", check_inputs, priority=900)  # once the edition's settings are applied
     app.connect("builder-inited", no_raw_input)
-    app.connect("doctree-read", refuse_raw_html)
+    app.connect("doctree-read", refuse_raw_html, priority=100)  # before the title and the others are read
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from sphinx_mermaid_svg.service import ENV_VAR, running
 
 pytest_plugins = ("sphinx.testing.fixtures",)

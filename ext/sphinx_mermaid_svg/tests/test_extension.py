@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
+
 from sphinx_mermaid_svg.store import check_svg
 
 NO_BROWSER = "/nonexistent/chromium"

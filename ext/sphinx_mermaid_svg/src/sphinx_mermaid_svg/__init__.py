@@ -196,12 +196,20 @@ class Drawings:
                     except DiagramError as error:
                         self.report(diagram, error)
                         continue
-                    self.store.write(variant, drawing)
+                    try:
+                        self.store.write(variant, drawing)
+                    except OSError as error:
+                        raise RendererError(
+                            f"the drawing cannot be saved in {shown(self.app, self.store.folder)} "
+                            f"({error.strerror or error}): make that folder writable, or point "
+                            "mermaid_svg_drawings at one that is"
+                        ) from None
                     self.found[variant] = drawing
                     drawn += 1
         except RendererError as error:
+            diagram = next((job[1] for job in jobs if job[1].source not in self.failed), jobs[0][1])
             self.report(
-                jobs[0][1], DiagramError(f"this diagram is new or changed, and cannot be drawn: {error}")
+                diagram, DiagramError(f"this diagram is new or changed, and cannot be drawn: {error}")
             )
         if drawn:
             logger.info(f"drew {drawn} drawings into {shown(self.app, self.store.folder)}: commit them")
