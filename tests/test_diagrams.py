@@ -4,9 +4,9 @@ printable, and each one available on its own for zooming."""
 
 import re
 from collections import Counter
-from html.parser import HTMLParser
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import DOCS, EDITION_PAGES, EDITIONS, ROOT, SEARCH_PAGES
 from editions import SOURCE_LANGUAGE, folder
@@ -104,57 +104,36 @@ def test_phone_screen_never_scrolls_sideways_and_labels_stay_11px_or_more(visit,
 # -- Links in the diagrams ------------------------------------------------------------
 
 
-class _DiagramLinks(HTMLParser):
-    """Each drawing's links, and the first line of each linked node's label."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.drawings: dict[str, list[tuple[str, str]]] = {}
-        self._svg: str | None = None
-        self._href: str | None = None
-        self._label: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "svg" and attrs.get("id"):
-            self._svg = attrs["id"]
-            self.drawings.setdefault(self._svg, [])
-        elif tag == "a" and self._svg:
-            self._href = attrs.get("href")
-        elif tag == "g" and "node" in (attrs.get("class") or "").split() and self._svg:
-            self._label = []
-            if self._href is None:
-                self.drawings[self._svg].append(("", ""))  # a node that links nowhere
-        elif tag == "br" and self._label is not None and self._href is not None:
-            self._finish_label()
-
-    def handle_data(self, data):
-        if self._label is not None:
-            self._label.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            if self._label is not None and self._href is not None:
-                self._finish_label()
-            self._href = None
-        elif tag == "svg":
-            self._svg = None
-
-    def _finish_label(self):
-        self.drawings[self._svg].append((self._href, "".join(self._label).strip()))
-        self._label = None
+def first_line(label) -> str:
+    """A node's label up to its first line break."""
+    words = []
+    for piece in label.descendants:
+        if getattr(piece, "name", None) == "br":
+            break
+        if isinstance(piece, str):
+            words.append(piece)
+    return "".join(words).strip()
 
 
-def diagram_links(html: str) -> dict[str, list[tuple[str, str]]]:
-    parser = _DiagramLinks()
-    parser.feed(html)
-    return parser.drawings
+def diagram_links(text: str, parser: str = "html.parser") -> dict[str, list[tuple[str, str]]]:
+    """Each drawing's nodes: the link each leads to ("" for none) and its label's first line."""
+    drawings: dict[str, list[tuple[str, str]]] = {}
+    for svg in BeautifulSoup(text, parser).find_all("svg", id=True):
+        nodes = drawings.setdefault(svg["id"], [])
+        for node in svg.find_all("g", class_=lambda names: names and "node" in str(names).split()):
+            link = node.find_parent("a")
+            if link is None or svg not in link.parents:
+                nodes.append(("", ""))  # a node that links nowhere
+            else:
+                nodes.append((link.get("href"), first_line(node.find(class_="nodeLabel") or node)))
+    return drawings
 
 
 def test_every_diagram_link_leads_to_an_existing_page_and_anchor(site):
     checked, broken = 0, []
     for path in [*site.html.rglob("*.html"), *site.html.rglob("_diagrams/*.svg")]:
-        for drawing, links in diagram_links(path.read_text(encoding="utf-8")).items():
+        parser = "xml" if path.suffix == ".svg" else "html.parser"
+        for drawing, links in diagram_links(path.read_text(encoding="utf-8"), parser).items():
             for href, label in links:
                 if href:
                     checked += 1

@@ -2,8 +2,9 @@
 
 import re
 import shutil
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
 
 from conftest import PREFIX
 from tools.sitecheck import internal_problems
@@ -25,41 +26,26 @@ def test_link_check_reports_a_missing_file_and_a_missing_anchor(site, tmp_path):
     assert "no id 'no-such-heading'" in problems
 
 
-class _Resources(HTMLParser):
+FETCHED_LINKS = {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest", "apple-touch-icon"}
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+def resources(html: str) -> list[str]:
     """URLs a browser fetches while showing the page (not the links a reader may follow)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in {"script", "img", "iframe", "source", "video", "audio", "embed"} and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        fetched = {
-            "stylesheet",
-            "icon",
-            "preload",
-            "modulepreload",
-            "prefetch",
-            "manifest",
-            "apple-touch-icon",
-        }
-        if tag == "link" and attrs.get("href") and fetched & set((attrs.get("rel") or "").split()):
-            self.urls.append(attrs["href"])
-        if tag == "object" and attrs.get("data"):
-            self.urls.append(attrs["data"])
-        self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", attrs.get("style") or "")
-        self._in_script = tag in {"script", "style"}
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script:
-            self.urls += re.findall(r"""(?:from|import)\s*\(?\s*["']([^"']+)["']""", data)
-            self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", data)
+    soup = BeautifulSoup(html, "html.parser")
+    urls = [
+        tag["src"]
+        for tag in soup.find_all(["script", "img", "iframe", "source", "video", "audio", "embed"], src=True)
+    ]
+    urls += [
+        tag["href"] for tag in soup.find_all("link", href=True) if FETCHED_LINKS & set(tag.get("rel") or [])
+    ]
+    urls += [tag["data"] for tag in soup.find_all("object", data=True)]
+    urls += [url for tag in soup.find_all(style=True) for url in CSS_URL.findall(tag["style"])]
+    for tag in soup.find_all(["script", "style"]):
+        urls += re.findall(r"""(?:from|import)\s*\(?\s*["']([^"']+)["']""", tag.get_text())
+        urls += CSS_URL.findall(tag.get_text())
+    return urls
 
 
 def third_party(url: str) -> bool:
@@ -70,9 +56,9 @@ def third_party(url: str) -> bool:
 def test_no_page_loads_a_script_style_font_or_image_from_another_host(site):
     offenders = []
     for page in site.pages():
-        parser = _Resources()
-        parser.feed(page.read_text(encoding="utf-8"))
-        offenders += [f"{page.name}: {url}" for url in parser.urls if third_party(url)]
+        offenders += [
+            f"{page.name}: {url}" for url in resources(page.read_text(encoding="utf-8")) if third_party(url)
+        ]
     for css in site.html.rglob("*.css"):
         urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8"))
         offenders += [f"{css.name}: {url}" for url in urls if third_party(url)]

@@ -7,45 +7,37 @@ Pages and the standalone diagram files (.svg) are checked alike.
 
 import re
 import sys
+from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
 
 # Inline module scripts import by a relative URL, which is an asset too.
 MODULE_IMPORT = re.compile(r"""\bfrom\s+["'](\.{1,2}/[^"']+)["']""")
 
 
-class _Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: set[str] = set()
-        self.refs: list[tuple[int, str]] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        line = self.getpos()[0]
-        for name, value in attrs:
-            if name in {"id", "name"} and value:
-                self.ids.add(value)
-            if name in {"href", "src"} and value is not None:
-                self.refs.append((line, value))
-        self._in_script = tag == "script"
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script:
-            line = self.getpos()[0]
-            self.refs.extend((line, url) for url in MODULE_IMPORT.findall(data))
+@dataclass
+class _Page:
+    ids: set[str]  # what a #fragment can name
+    refs: list[tuple[int, str]]  # (line, URL) of every link, asset and module import
 
 
 @cache
 def _parse(path: Path) -> _Page:
-    page = _Page()
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "xml" if path.suffix == ".svg" else "html.parser")
+    tags = soup.find_all(True)
+    ids = {str(tag[name]) for tag in tags for name in ("id", "name") if tag.get(name)}
+    refs = [
+        (tag.sourceline or 0, str(tag[name]))
+        for tag in tags
+        for name in ("href", "src")
+        if tag.has_attr(name)
+    ]
+    for script in soup.find_all("script"):
+        refs += [(script.sourceline or 0, url) for url in MODULE_IMPORT.findall(script.get_text())]
+    return _Page(ids, refs)
 
 
 def resolve(site: Path, page_path: Path, ref: str, prefix: str = "/") -> str | None:
