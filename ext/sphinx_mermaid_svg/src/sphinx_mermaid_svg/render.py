@@ -44,7 +44,7 @@ DEFAULT_FONT_FAMILY = (
 )
 DEFAULT_FONTS = {
     "DejaVu Sans": "dejavu-fonts-ttf/ttf/DejaVuSans.ttf",
-    "Noto Sans CJK SC": "@fontsource-variable/noto-sans-sc/index.css",
+    "Noto Sans CJK SC": "@openfonts/noto-sans-sc_all/files/noto-sans-sc-all-400.woff2",
 }
 DEFAULT_SETTINGS: dict = {
     "startOnLoad": False,
