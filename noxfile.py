@@ -26,7 +26,7 @@ PYTHON = (ROOT / ".python-version").read_text().strip()  # tests, CI and both pu
 DOCS = ROOT / "docs"
 HTML = DOCS / "_build" / "html"
 EXTENSION = "ext/sphinx_mermaid_svg"
-GROUPS = ("docs", "draw", "serve", "test", "translations", "lint", "node", "ci")
+GROUPS = ("docs", "draw", "serve", "test", "lint", "node", "ci")
 CHROMIUM = "from sphinx_mermaid_svg.browser import find_chromium; print(find_chromium(download=True))"
 
 
@@ -77,24 +77,23 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def diagrams(session: nox.Session) -> None:
-    """Draw what a new or changed diagram lacks into diagrams/drawings/, and remove what is left over."""
+    """Draw what new or changed diagrams lack (diagrams/drawings/), and check every diagram's rules."""
     install(session, "draw")
     install_node_packages(session)
     session.run("python", "-c", CHROMIUM, silent=True)  # or stop, saying how to get a browser
     drawings = ROOT / "diagrams" / "drawings"
     before = {path.name for path in drawings.glob("*.svg")}
     out = DOCS / "_build" / "diagrams"
-    session.run(
-        "python", "docs/_ext/editions.py", str(out), "-W", "-n", "-q", "-E", "-D", "mermaid_svg_draw=1"
-    )
+    draw = ["-W", "-n", "-q", "-E", "-D", "mermaid_svg_draw=1"]  # every edition, read afresh
+    session.run("python", "docs/_ext/editions.py", str(out), *draw)
     after = {path.name for path in drawings.glob("*.svg")}
     for name in sorted(after - before):
         session.log(f"drew     diagrams/drawings/{name}")
     for name in sorted(before - after):
         session.log(f"removed  diagrams/drawings/{name}")
-    session.log(
-        f"{len(after)} drawings, {len(after - before)} new: commit diagrams/drawings/ with the diagrams."
-    )
+    if after != before:
+        session.log("Commit diagrams/drawings/ with the diagrams.")
+    session.run("python", "-m", "tools.diagram_rules", str(out))  # sizes, links, translations
 
 
 @nox.session(python=PYTHON, default=False)
@@ -110,15 +109,9 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def translations(session: nox.Session) -> None:
-    """Bring the catalogs in docs/locales in step with the English pages; `-- LANG` adds one."""
-    install(session, "translations")
-    templates = DOCS / "_build" / "gettext"
-    shutil.rmtree(templates, ignore_errors=True)
-    session.run("sphinx-build", "-q", "-b", "gettext", "docs", str(templates))
-    for language in session.posargs or editions.languages()[1:]:
-        session.run("sphinx-intl", "update", "-p", str(templates), "-d", "docs/locales", "-l", language)
-    session.run("sphinx-intl", "stat", "-d", "docs/locales", success_codes=[0, 1])  # 1: work left
-    session.log("Translate the messages marked fuzzy or left empty above, then run `nox -s docs`.")
+    """Bring the catalogs in docs/locales in step with the English pages; `-- LANG` adds a language."""
+    install(session, "docs")
+    session.run("python", "-m", "tools.catalogs", "--update", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

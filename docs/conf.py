@@ -41,6 +41,7 @@ extensions = [
     "sphinx_mermaid_svg",  # ext/sphinx_mermaid_svg: the {mermaid} diagrams as inline SVG
     # docs/_ext, one concern each:
     "untrusted_input",  # no raw HTML or file inclusion; catalogs and sources.bib checked first
+    "translation_status",  # names the pages whose translation shows English, and the fix
     "finished_pages",  # one pass over each written page: Furo's markup, the CSP, a check
     "site_editions",  # the English and Chinese editions: switcher, alternates, sitemap
     "garbage_collection",  # Python's collector spared the objects that last the whole build
@@ -51,6 +52,8 @@ nitpicky = True
 root_doc = "index"
 # A copy outside git (a downloaded archive) still builds, only without "last updated" dates.
 suppress_warnings = ["git.subprocess_error"]
+# A page not yet committed has no date (rather than the date of a file it includes).
+git_untracked_check_dependencies = False
 
 # Curly quotes and ellipses, but no dashes from "--": the pages write their own dashes, and
 # a source's address shown as text (tellerreport.com's "...20--of...") must stay as it is.
@@ -133,7 +136,9 @@ SITE_REPOSITORY = os.environ.get("SITE_REPOSITORY") or (
 # -- HTML ---------------------------------------------------------------------
 html_theme = "furo"
 html_static_path = ["_static"]
-html_css_files = ["custom.css"]
+html_css_files = [
+    ("custom.css", {"priority": 800})
+]  # as Sphinx stores it: else every build says the settings changed
 html_favicon = "_static/favicon.svg"
 # The Content-Security-Policy (docs/_ext/finished_pages.py) runs these inline scripts and no
 # other: a new Furo whose theme script differs fails the build, naming the page.

@@ -28,6 +28,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
 SOURCE_LANGUAGE = "en"
+NOTICE = "translation behind:"  # the lines translation_status.py prints
 
 
 def languages(docs: Path = DOCS) -> list[str]:
@@ -181,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for result in results:
         print(f"-- {result.language} edition --\n{result.output.rstrip()}\n", flush=True)
+    behind = [line.strip() for result in results for line in result.output.splitlines() if NOTICE in line]
+    if behind:  # repeated last, where a maintainer looks
+        print("Translations behind the English (their pages show English there):")
+        print("\n".join("  " + line.split(NOTICE, 1)[1].strip() for line in behind))
     failed = [result.language for result in results if result.returncode]
     if failed:
         print(f"The build of the {', '.join(failed)} edition failed: the messages above say why.")

@@ -145,6 +145,38 @@ def bib_problems(path: Path) -> list[str]:
     return found
 
 
+def messages(path: Path) -> set[str]:
+    """The message ids of a catalog or template (obsolete ones not included)."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as file:
+        return {str(message.id) for message in read_po(file) if message.id}
+
+
+def out_of_step(language: str, templates: Path, docs: Path = DOCS) -> list[Problem]:
+    """Where the catalogs of `language` differ from the English pages' messages as
+    `sphinx-build -b gettext` extracts them into `templates`: work left, not unsafe."""
+    found = []
+    catalogs = {path.stem: path for path in catalog_files(language, docs) if path.stem != "sphinx"}
+    for template in sorted(templates.glob("*.pot")):
+        if template.stem == "sphinx":
+            continue
+        catalog = catalogs.pop(template.stem, None)
+        if catalog is None:
+            where = docs / "locales" / language / "LC_MESSAGES" / f"{template.stem}.po"
+            found.append(Problem(where, None, "a page without a catalog yet", unsafe=False))
+            continue
+        english, held = messages(template), messages(catalog)
+        for message in sorted(english - held):
+            found.append(Problem(catalog, None, f"new or changed in English: {message[:60]!r}", unsafe=False))
+        for message in sorted(held - english):
+            found.append(
+                Problem(catalog, None, f"no longer on the English page: {message[:60]!r}", unsafe=False)
+            )
+    found += [Problem(path, None, "a catalog of no page", unsafe=False) for path in catalogs.values()]
+    return found
+
+
 def unsafe_problems(language: str, docs: Path = DOCS) -> list[Problem]:
     """What makes the catalogs of `language` unfit to build with (every .po, site.po too)."""
     folder = docs / "locales" / language / "LC_MESSAGES"

@@ -25,6 +25,7 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import sphinx
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging as sphinx_logging
@@ -39,15 +40,30 @@ OPEN_GRAPH_LOCALES = {"en": "en_GB", "zh_CN": "zh_CN"}  # Open Graph wants langu
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
 
 
+FIXED_CHINESE_STEMMER = (9, 1, 1)  # sphinx-doc/sphinx#14229, fixed by #14416 in Sphinx 9.1.1
+
+
 def chinese_search():
-    """Sphinx 9.0's Chinese search, with a stemmer the browser can find: Sphinx names the
-    script's stemmer after language_name ("ChineseStemmer"), but Chinese search ships the
-    English one, so every search failed (sphinx-doc/sphinx#14229, fixed upstream by #14416).
-    Imported only for a Chinese edition: it loads jieba."""
+    """Sphinx 9.0's Chinese search, with a stemmer the browser can find. Sphinx 9.0 writes
+    ``window.Stemmer = ChineseStemmer``, naming the class after the language, but Chinese
+    search ships the English stemmer's script, so every search failed. Until Sphinx 9.1.1
+    this edition gives the script itself, ending as the fix does (tests/test_drawings.py
+    fails once the Sphinx in use no longer needs it). Imported only for a Chinese edition:
+    it loads jieba."""
+    import sphinx.search
     from sphinx.search.zh import SearchChinese
 
+    scripts = Path(sphinx.search.__file__).parent / "minified-js"
+
     class ChineseSearch(SearchChinese):
-        language_name = "English"
+        js_stemmer_rawcode = ""  # no file to name the class after: the code below instead
+        js_stemmer_code = "\n".join(
+            [
+                (scripts / "base-stemmer.js").read_text(encoding="utf-8"),
+                (scripts / SearchChinese.js_stemmer_rawcode).read_text(encoding="utf-8"),
+                "window.Stemmer = EnglishStemmer;",
+            ]
+        )
 
     return ChineseSearch
 
@@ -189,7 +205,7 @@ def write_sitemap(app, exception) -> None:
 
 
 def setup(app):
-    if app.config.language.startswith("zh"):
+    if app.config.language.startswith("zh") and sphinx.version_info < FIXED_CHINESE_STEMMER:
         app.add_search_language(chinese_search())
     app.add_config_value("site_root_url", "", "html", types=[str])
     app.add_config_value("site_editions", {SOURCE_LANGUAGE: ""}, "html", types=[dict])
