@@ -2,6 +2,7 @@
 access, page weight, search, a working 404 page, link previews and printing."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -194,7 +195,15 @@ LAST_UPDATED = {
 @pytest.mark.parametrize("language", EDITIONS)
 def test_pages_show_last_updated_date_and_edit_link(site, language):
     source = "docs/{}.md" if language == SOURCE_LANGUAGE else f"docs/locales/{language}/LC_MESSAGES/{{}}.po"
+    tracked = subprocess.run(
+        ["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
     for name in PAGES:
+        for file in {f"docs/{name}.md", source.format(name)}:
+            if file not in tracked:
+                pytest.fail(
+                    f"{file} is not committed yet: its date and edit link come from git", pytrace=False
+                )
         html = (site.html / folder(language) / f"{name}.html").read_text(encoding="utf-8")
         assert re.search(LAST_UPDATED[language], html), f"{name}: no last-updated date"
         edit = f"{PUBLISHED['SITE_REPOSITORY']}/edit/main/{source.format(name)}"
