@@ -33,17 +33,18 @@ CHROMIUM = "from sphinx_mermaid_svg.browser import find_chromium; print(find_chr
 def install(session: nox.Session, group: str) -> None:
     """The group's locked packages and the diagram extension, unless this environment has
     them already (a session started again installs nothing)."""
-    lock = ROOT / "locks" / f"{group}.txt"
-    wanted = hashlib.sha256(
-        lock.read_bytes() + (ROOT / EXTENSION / "pyproject.toml").read_bytes()
-    ).hexdigest()
+    lock, extension = ROOT / "locks" / f"{group}.txt", ROOT / EXTENSION
+    # The extension is installed editable, from this checkout: another sharing the
+    # environment (nox --envdir) installs its own.
+    recipe = lock.read_bytes() + (extension / "pyproject.toml").read_bytes() + str(extension).encode()
+    wanted = hashlib.sha256(recipe).hexdigest()
     stamp = Path(session.virtualenv.location) / "installed-from-locks"
     if stamp.is_file() and stamp.read_text() == wanted:
         return
     # Compiled bytecode at install time: where PYTHONDONTWRITEBYTECODE is set, every
     # sphinx-build would otherwise recompile Sphinx (about a second per build).
     session.install("-r", str(lock), env={"UV_COMPILE_BYTECODE": "1"})
-    session.install("--no-deps", "-e", EXTENSION)
+    session.install("--no-deps", "-e", str(extension))
     stamp.write_text(wanted)
 
 
