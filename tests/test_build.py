@@ -78,7 +78,7 @@ def test_build_with_unchanged_diagrams_starts_no_browser(project_copy, tmp_path)
     docs = project_copy / "docs"
     first = sphinx_build(docs, tmp_path / "cold")
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "drawing 14 diagram" in first.stdout
+    assert "drawing 16 diagram" in first.stdout  # 5 diagrams: 2 themes each, 3 with a narrow layout
 
     # The same diagrams again, with no browser to be found: the cache is enough.
     warm = sphinx_build(docs, tmp_path / "warm", "-E", env=os.environ | NO_BROWSER)

@@ -14,13 +14,12 @@ footnotes keep the order in which the page cites them. conf.py names it for the 
 edition (``bibtex_default_style`` in ``site_edition_settings``).
 """
 
+import pinyin_order  # noqa: F401  (registers the "pinyin" sorting style that zh_plain uses)
 import pybtex.plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting.unsrt import date
 from pybtex.style.template import field, href, join, node, optional, optional_field
-
-import pinyin_order  # noqa: F401  (registers the "pinyin" sorting style that zh_plain uses)
 
 FULL_STOP, COMMA, COLON = "。", "，", "："
 #: A block already ending with one of these needs no full stop of its own.

@@ -64,7 +64,8 @@ def describe_page(app, pagename, templatename, context, doctree) -> None:
     if said:
         escaped = html.escape(said, quote=True)
         meta["og:description"] = escaped
-        context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{escaped}" />'
+        tag = f'<meta name="description" content="{escaped}" />'
+        context["metatags"] = context.get("metatags", "") + "\n" + tag
 
 
 def setup(app):

@@ -20,7 +20,7 @@ from docutils import nodes
 from pybtex.style.sorting import BaseSortingStyle
 from pypinyin import Style, lazy_pinyin
 from sphinx import addnodes
-from sphinx.locale import _
+from sphinx.locale import _ as sphinx_word  # Sphinx's own catalog, which has "Symbols"
 
 LATIN = re.compile(r"[0-9a-z]+")
 NOT_HAN = "\0"  # marks what pypinyin hands back untouched: Latin words, digits, punctuation
@@ -56,7 +56,7 @@ def initial(text: str) -> str:
     """The index letter of an entry: its pinyin's first letter, or Sphinx's "Symbols"."""
     found = syllables(text)
     first = found[0][0][:1].upper() if found else ""
-    return first if "A" <= first <= "Z" else _("Symbols")
+    return first if "A" <= first <= "Z" else sphinx_word("Symbols")
 
 
 def is_chinese(app) -> bool:
