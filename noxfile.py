@@ -144,12 +144,14 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False, venv_backend="uv")
 def lock(session: nox.Session) -> None:
-    """Regenerate locks/*.txt from pyproject.toml's dependency groups (needs uv)."""
+    """Regenerate locks/*.txt from pyproject.toml's groups, keeping every pin it can; `-- --upgrade`
+    moves every package to its newest release (needs uv)."""
+    upgrade = ["--upgrade"] if "--upgrade" in session.posargs else []
     for group in GROUPS:
         session.run(
             "uv", "pip", "compile", "pyproject.toml", "--group", group, "--universal",
             "--python-version", PYTHON, "--generate-hashes", "--no-header", "--quiet",
-            "--upgrade", "-o", f"locks/{group}.txt",
+            *upgrade, "-o", f"locks/{group}.txt",
         )  # fmt: skip
 
 

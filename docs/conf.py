@@ -35,7 +35,10 @@ extensions = [
     "sphinxcontrib.bibtex",
     "bibliography_speedups",  # docs/_ext: the same bibliography, without pybtex's repeated work
     "bibliography_translations",  # docs/_ext: what the site says of each source, in the edition's language
+    "chinese_references",  # docs/_ext: source lists with Chinese punctuation (the zh_plain style)
+    "pinyin_order",  # docs/_ext: the Chinese glossary, index and sources in pinyin order
     "sphinxext.opengraph",
+    "page_descriptions",  # docs/_ext: link-preview descriptions without footnote numbers
     "notfound.extension",
     "sphinx_last_updated_by_git",
     "sphinx_mermaid_svg",  # ext/sphinx_mermaid_svg: the {mermaid} diagrams as inline SVG
@@ -65,8 +68,10 @@ myst_heading_anchors = 3
 
 # -- Sources: one registry, cited as footnotes on each page ---------------------
 bibtex_bibfiles = ["sources.bib"]
-# pybtex's unsrt style, each entry formatted once (docs/_ext/bibliography_speedups.py)
-bibtex_default_style = "site-unsrt"
+# pybtex's plain, each entry formatted once (docs/_ext/bibliography_speedups.py): footnotes in
+# the order cited, the list of all sources sorted by author. The Chinese edition uses
+# zh_plain (docs/_ext/chinese_references.py), in pinyin order.
+bibtex_default_style = "site-plain"
 bibtex_reference_style = "label"
 
 # -- Diagrams: drawn once by the Mermaid in package.json, kept in diagrams/drawings/ ---
@@ -107,12 +112,14 @@ site_edition_settings = {
         # The site's names and terms, so that search finds 斑马网络 as well as 斑马 (jieba
         # keeps its own dictionary; Sphinx's default loads it a second time, for 3 s a build).
         "html_search_options": {"dict": str(DOCS / "locales" / "zh_CN" / "search-words.txt")},
+        "bibtex_default_style": "zh_plain",
+        "ogp_image": "_static/social-preview-zh-cn.png",  # tools/social_preview.py draws both
         "ogp_image_alt": "阿里巴巴与中国一汽的战略合作：谁在何时达成了什么协议",
-        "mermaid_svg_zoom_text": "单独打开此图，以便放大查看",
+        "mermaid_svg_zoom_text": "在新页面中打开此图（可放大）",
         "notfound_context": {
             "title": "未找到页面",
-            "body": '<h1>未找到页面</h1>\n<p>这个地址上没有页面。请回到<a href="{home}">首页</a>，'
-            '或者<a href="{search}">搜索本站</a>。</p>',
+            "body": '<h1>未找到页面</h1>\n<p>您访问的页面不存在。请返回<a href="{home}">首页</a>，'
+            '或<a href="{search}">在本站搜索</a>。</p>',
         },
     },
 }

@@ -53,12 +53,12 @@ def write_project(root: Path, bib: str, with_speedups: bool = True) -> Path:
             sys.path.insert(0, {str(DOCS / "_ext")!r})
             extensions = {extensions!r}
             bibtex_bibfiles = ["refs.bib"]
-            bibtex_default_style = "{prefix}unsrt"
+            bibtex_default_style = "{prefix}plain"
             bibtex_reference_style = "label"
             """,
         "refs.bib": bib,
         "index.md": "# Index\n\n```{toctree}\none\ntwo\nsources\n```\n",
-        "sources.md": f"# Sources\n\n```{{bibliography}}\n:all:\n:list: bullet\n:style: {prefix}plain\n```\n",
+        "sources.md": "# Sources\n\n```{bibliography}\n:all:\n:list: bullet\n```\n",
     }
     for page in ("one", "two"):
         citing = "".join(
@@ -149,7 +149,7 @@ def test_each_entry_is_formatted_once_per_style_however_often_it_is_cited(tmp_pa
     build(write_project(tmp_path / "src", bib), tmp_path / "out")
     assert set(counts.formatted.values()) == {1}, f"formatted more than once: {counts.formatted}"
     by_style = {(style, key) for style, _, key in counts.formatted}
-    assert by_style == {(style, key) for style in ("SiteUnsrt", "SitePlain") for key in KEYS}, (
+    assert by_style == {("SitePlain", key) for key in KEYS}, (
         "sphinxcontrib-bibtex no longer formats entries with the style the site names, "
         f"so they are not kept between citations: formatted {counts.formatted}"
     )

@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -299,3 +300,253 @@ def test_chinese_reference_lists_show_the_chinese_notes_and_outlet_names(site, r
     assert [note[:40] for note in english if note[:40] in shown] == []
     assert "澎湃新闻" in shown
     assert "2019年12月" in shown
+
+
+# -- Corrected dates, as a reader finds them in the timeline of each edition ----------------
+
+# The rows a reader should find, by their anchor: what each row must say, in each edition's
+# words. The research of 2026 moved these dates (docs/sources.md, "Corrections made in 2026").
+CORRECTED_ROWS = {
+    "event-2019-06-28": {
+        "en": ["Dongfeng", "Tencent", "signed", "Shenzhen"],
+        "zh_CN": ["东风", "腾讯", "签署", "深圳"],
+    },
+    "event-2023-08-31": {"en": ["Qiu Xiandong", "chairman"], "zh_CN": ["邱现东", "董事长"]},
+    "event-2017-10-20": {"en": ["AliOS Things", "open source"], "zh_CN": ["AliOS Things", "开源"]},
+}
+# Addresses readers may have kept from before the corrections, and the row each leads to now.
+OLD_ANCHORS = {"event-2019-07-01": "event-2019-06-28", "event-2017-10-20": "event-2017-10-20"}
+
+
+class _Rows(HTMLParser):
+    """Each table row of a page: the ids inside it, its first cell and all its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict] = []
+        self._row: dict | None = None
+        self._cell = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tr":
+            self._row, self._cell = {"ids": set(), "first": "", "text": ""}, 0
+        elif self._row is not None:
+            if tag == "td":
+                self._cell += 1
+            if attrs.get("id"):
+                self._row["ids"].add(attrs["id"])
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._row is not None:
+            self._row["text"] += data
+            if self._cell == 1:
+                self._row["first"] += data
+
+
+def timeline_rows(site, language: str) -> list[dict]:
+    reader = _Rows()
+    reader.feed((site.html / folder(language) / "timeline.html").read_text(encoding="utf-8"))
+    return reader.rows
+
+
+def iso_date(shown: str) -> str:
+    """A date as a timeline row shows it, "2019-06-28" or "2019年6月28日", in ISO form."""
+    parts = re.findall(r"\d+", shown)
+    return "-".join([parts[0], *(f"{int(part):02d}" for part in parts[1:])])
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_timeline_shows_the_corrected_dates_with_their_events(site, language):
+    rows = timeline_rows(site, language)
+    for anchor, words in CORRECTED_ROWS.items():
+        found = [row for row in rows if anchor in row["ids"]]
+        assert len(found) == 1, f"no row {anchor} in the {language} timeline"
+        row = found[0]
+        assert iso_date(row["first"]) == anchor.removeprefix("event-"), f"{anchor} is dated {row['first']!r}"
+        text = " ".join(row["text"].split())
+        assert [word for word in words[language] if word not in text] == [], f"{anchor}: {text[:200]}"
+    dates = {iso_date(row["first"]) for row in rows if re.match(r"\s*\d{4}", row["first"])}
+    assert "2019-07-01" not in dates, "the day the Dongfeng–Tencent deal was reported is not its date"
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_old_timeline_addresses_still_lead_to_the_right_row(site, language):
+    rows = timeline_rows(site, language)
+    for old, new in OLD_ANCHORS.items():
+        holding = [row for row in rows if old in row["ids"]]
+        assert len(holding) == 1, f"#{old} no longer on the {language} timeline"
+        assert new in holding[0]["ids"], f"#{old} leads to a row other than #{new}"
+
+
+# -- Pinyin order in the Chinese edition, checked with the build's own key ---------------
+
+sys.path.insert(0, str(DOCS / "_ext"))
+from pinyin_order import initial, sort_key  # noqa: E402  (the key the build sorts with)
+
+
+class _Listing(HTMLParser):
+    """In the article of a page, the text of every `tag` element whose attributes pass
+    `wanted`, in page order, without the "¶" permalinks; and for each, the heading (h2) of
+    the section it is in (the letters of the general index)."""
+
+    def __init__(self, tag: str, wanted) -> None:
+        super().__init__()
+        self.tag, self.wanted = tag, wanted
+        self.items: list[str] = []
+        self.letters: list[str] = []
+        self._article = self._depth = self._permalink = 0
+        self._heading: str | None = None
+        self._letter = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._article += tag == "article"
+        if not self._article:
+            return
+        if tag == "a" and "headerlink" in (attrs.get("class") or ""):
+            self._permalink += 1
+        elif tag == "h2":
+            self._heading = ""
+        elif self._depth:
+            self._depth += tag == self.tag
+        elif tag == self.tag and self.wanted(attrs):
+            self._depth = 1
+            self.items.append("")
+            self.letters.append(self._letter)
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self._article -= 1
+        elif tag == "a" and self._permalink:
+            self._permalink -= 1
+        elif tag == "h2" and self._heading is not None:
+            self._letter, self._heading = self._heading.strip(), None
+        elif self._depth and tag == self.tag:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._permalink:
+            return
+        if self._heading is not None:
+            self._heading += data
+        elif self._depth:
+            self.items[-1] += data
+
+
+def listing(site, page: str, tag: str, wanted) -> _Listing:
+    reader = _Listing(tag, wanted)
+    reader.feed((site.html / folder("zh_CN") / f"{page}.html").read_text(encoding="utf-8"))
+    reader.items = [" ".join(item.split()) for item in reader.items]
+    return reader
+
+
+def assert_pinyin_order(items: list[str]) -> None:
+    assert len(items) > 20
+    out_of_order = [(a, b) for a, b in zip(items, items[1:], strict=False) if sort_key(a) > sort_key(b)]
+    assert out_of_order == [], "not in pinyin order"
+    assert items != sorted(items), "the list is in code-point order, which would prove nothing"
+
+
+def test_chinese_glossary_is_in_pinyin_order(site):
+    terms = listing(site, "glossary", "dt", lambda attrs: (attrs.get("id") or "").startswith("term-")).items
+    assert_pinyin_order(terms)
+    assert "5G" in terms
+    assert terms.index("区块链（blockchain）") < terms.index("自动驾驶（autonomous driving）")
+
+
+def test_chinese_general_index_is_in_pinyin_order_under_pinyin_letters(site):
+    index = listing(site, "genindex", "li", lambda attrs: True)
+    assert_pinyin_order(index.items)
+    # An entry that starts with a digit or a symbol goes under Sphinx's "Symbols" (符号), first.
+    expected = [initial(item) if len(initial(item)) == 1 else "符号" for item in index.items]
+    filed = zip(index.items, index.letters, expected, strict=True)
+    assert [item for item, letter, want in filed if letter != want] == []
+    assert index.letters[0] == "符号"
+
+
+def test_chinese_list_of_sources_is_in_pinyin_order_of_its_authors(site):
+    entries = listing(site, "sources", "li", lambda attrs: (attrs.get("id") or "").startswith("id")).items
+    authors = [entry.split("：", 1)[0] for entry in entries if "：" in entry]
+    assert len(authors) == len(entries) > 80, "every entry starts with its author and a full-width colon"
+    keys = [sort_key(author) for author in authors]
+    assert keys == sorted(keys), "the source list is not in pinyin order of its authors"
+    assert authors != sorted(authors)
+
+
+# -- Chinese punctuation in what the site says of its sources ------------------------------
+
+HALF_WIDTH_AFTER_HAN = re.compile(r"[\u3400-\u9fff][.,;:]")
+
+
+def test_chinese_source_notes_use_full_width_punctuation(site):
+    checked, found = 0, []
+    for page in PAGES:
+        footnotes = listing(site, page, "aside", lambda attrs: attrs.get("role") == "doc-footnote").items
+        entries = listing(site, page, "li", lambda attrs: (attrs.get("id") or "").startswith("id")).items
+        for note in footnotes + (entries if page == "sources" else []):
+            checked += 1
+            found += [
+                f"{page}: …{note[max(0, m.start() - 15) : m.end() + 10]}…"
+                for m in HALF_WIDTH_AFTER_HAN.finditer(note)
+            ]
+            if "URL:" in note:
+                found.append(f"{page}: an English 'URL:' label in {note[:40]!r}")
+    assert checked > 150
+    assert found == []
+
+
+# -- Link previews and search results: the page's words, without footnote numbers ---------
+
+
+class _FirstParagraph(HTMLParser):
+    """The first paragraph of the article, with and without its footnote references."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.article = self.done = False
+        self.depth = self.ref = 0
+        self.full, self.bare = "", ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "article":
+            self.article = True
+        elif self.article and not self.done and tag == "p" and not self.depth:
+            self.depth = 1
+        elif self.depth:
+            self.depth += tag == "p"
+            self.ref += tag == "a" and "footnote-reference" in (attrs.get("class") or "")
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "p":
+            self.depth -= 1
+            self.done = self.depth == 0
+        elif self.ref and tag == "a":
+            self.ref -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.full += data
+            self.bare += "" if self.ref else data
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_page_descriptions_carry_no_footnote_numbers(site, language):
+    html = (site.html / folder(language) / "index.html").read_text(encoding="utf-8")
+    paragraph = _FirstParagraph()
+    paragraph.feed(html)
+    squeeze = lambda text: re.sub(r"\s+", "", text)  # noqa: E731
+    full, bare = squeeze(paragraph.full), squeeze(paragraph.bare)
+    assert full != bare, "the first paragraph of the home page should cite its sources"
+    for key in ("og:description", "description"):
+        said = re.search(rf'<meta (?:property|name)="{key}" content="([^"]*)"', html)
+        assert said, f"no {key}"
+        text = squeeze(html_unescape(said[1])).rstrip(".…")
+        assert len(text) > 40
+        assert bare.startswith(text), f"{key} is not the page's own words: {said[1][:80]!r}"

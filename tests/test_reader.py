@@ -13,7 +13,7 @@ from tools.bench import KIB, PAGE_BYTES_DIAGRAMS, PAGE_BYTES_PLAIN
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Bytes transferred on a first load (empty cache) from a server that compresses text, as
-# GitHub Pages and Read the Docs do (tools/browser.py). `nox -s bench` also prints the raw sizes.
+# GitHub Pages and Read the Docs do (tools/host.py). `nox -s bench` also prints the raw sizes.
 
 
 def axe_violations(page) -> list[str]:

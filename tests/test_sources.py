@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -214,3 +215,43 @@ def test_glossary_is_in_alphabetical_order_of_its_english_terms():
     terms = re.findall(r"^(\S[^\n]*)\n  ", glossary, re.MULTILINE)
     assert len(terms) > 20
     assert terms == sorted(terms, key=str.lower)
+
+
+# -- Never a link to a mirror or content farm ------------------------------------------------
+
+NEVER_LINK = [
+    line.strip()
+    for line in (ROOT / "tests" / "data" / "never-link-domains.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+HREF = re.compile(r"""\b(?:href|src)=["'](https?://[^"'\s]+)""")
+
+
+def banned(url: str) -> str | None:
+    """The never-link domain `url` is on, if any (the domain itself or one of its subdomains)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return next((domain for domain in NEVER_LINK if host == domain or host.endswith("." + domain)), None)
+
+
+def test_the_never_link_list_is_the_researchs_and_catches_its_domains():
+    assert len(NEVER_LINK) > 50
+    assert banned("http://www.feifmx.com/finance/1.html") == "feifmx.com"
+    assert banned("https://p2.ttnews.xyz/a/1") == "ttnews.xyz"
+    assert banned("https://www.asiaone.com/digital/x") is None
+    assert banned("https://notfeifmx.com/") is None
+
+
+def test_no_source_in_the_registry_is_on_a_never_link_domain():
+    assert [url for url in BIB_URLS if banned(url)] == []
+
+
+def test_no_page_links_a_never_link_domain(site):
+    files = [*site.html.rglob("*.html"), *site.html.rglob("_diagrams/*.svg")]
+    found = [
+        f"{path.relative_to(site.html)}: {url}"
+        for path in files
+        for url in HREF.findall(path.read_text(encoding="utf-8"))
+        if banned(url)
+    ]
+    assert len(files) > 20
+    assert found == []

@@ -20,7 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 ARTICLE = SHARED / "sources" / "scmp-alibaba-faw-2020.txt"
-RESEARCH = [SHARED / "research" / "facts.md", SHARED / "sources" / "README.md"]
+RESEARCH = [
+    SHARED / "research" / "facts.md",
+    SHARED / "research" / "aftermath.md",
+    SHARED / "sources" / "README.md",
+]
 FINGERPRINTS = ROOT / "tests" / "data" / "article-8grams.txt"
 BIB_URL = re.compile(r"^\s*url\s*=\s*\{([^}]+)\}", re.MULTILINE | re.IGNORECASE)
 N = 8

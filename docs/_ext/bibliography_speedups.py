@@ -9,9 +9,9 @@ alternating builds: 5.1 s without this extension, 1.9 s with it):
    entry points of every installed package (about 650 times a build). The site's plugins are
    looked up once, when Sphinx starts, and registered with pybtex's public
    ``register_plugin`` (and sphinxcontrib-bibtex's own), which both consult first.
-2. **Formatting the same entry once per citation** (0.6 s). The site's two styles,
-   ``site-unsrt`` (footnotes, conf.py's bibtex_default_style) and ``site-plain`` (the list of
-   all sources), are pybtex's unsrt and plain styles whose ``format_entry`` keeps its result:
+2. **Formatting the same entry once per citation** (0.6 s). The site's styles, ``site-plain``
+   (conf.py's bibtex_default_style: pybtex's plain) and the Chinese edition's ``zh_plain``
+   (chinese_references.py), are pybtex styles whose ``format_entry`` keeps its result:
    a formatted entry depends only on the style, the label and the entry's content. The results
    are kept in Sphinx's environment, so an incremental build reuses them (a changed entry has
    another fingerprint and is formatted afresh).
@@ -28,7 +28,6 @@ import pybtex.plugin
 import sphinxcontrib.bibtex.plugin
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.formatting.plain import Style as PlainStyle
-from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from sphinx.errors import ExtensionError
 
 #: Every plugin a build of this site asks pybtex for, by group and name. A build that asks
@@ -36,7 +35,7 @@ from sphinx.errors import ExtensionError
 PYBTEX_PLUGINS = {
     "pybtex.style.labels": ("number",),  # pybtex's default, used by both styles
     "pybtex.style.names": ("plain", "last"),  # pybtex's default; sphinxcontrib-bibtex's citation styles
-    "pybtex.style.sorting": ("none", "author_year_title"),  # unsrt's (pybtex's default); plain's
+    "pybtex.style.sorting": ("none", "author_year_title"),  # pybtex's default; plain's
     "pybtex.backends": ("docutils", "plaintext"),  # sphinxcontrib-bibtex's output; its {cite} tooltips
 }
 #: sphinxcontrib-bibtex's own plugins: bibtex_reference_style and bibtex_foot_reference_style.
@@ -73,15 +72,11 @@ class FormattedOnce(BaseStyle):
         return _formatted[key]
 
 
-class SiteUnsrt(FormattedOnce, UnsrtStyle):
-    """pybtex's unsrt style: sources in the order they are cited (the footnotes)."""
-
-
 class SitePlain(FormattedOnce, PlainStyle):
-    """pybtex's plain style: sources sorted by author, year and title (the list of all sources)."""
+    """pybtex's plain style: footnotes in the order cited, a list of sources by author, year, title."""
 
 
-SITE_STYLES = {"site-unsrt": SiteUnsrt, "site-plain": SitePlain}
+SITE_STYLES = {"site-plain": SitePlain}
 
 
 def register_plugins() -> None:
