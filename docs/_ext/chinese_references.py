@@ -14,13 +14,14 @@ footnotes keep the order in which the page cites them. conf.py names it for the 
 edition (``bibtex_default_style`` in ``site_edition_settings``).
 """
 
-import pinyin_order  # noqa: F401  (registers the "pinyin" sorting style that zh_plain uses)
 import pybtex.plugin
-from bibliography_speedups import FormattedOnce
 from pybtex.richtext import Text
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting.unsrt import date
 from pybtex.style.template import field, href, join, node, optional, optional_field
+
+import pinyin_order  # noqa: F401  (registers the "pinyin" sorting style that zh_plain uses)
+from bibliography_speedups import FormattedOnce
 
 FULL_STOP, COMMA, COLON = "。", "，", "："
 #: A block already ending with one of these needs no full stop of its own.
@@ -43,7 +44,7 @@ def zh_blocks(children, data):
     """The entry's blocks side by side: no space after full-width punctuation, one otherwise
     (after an English title's own "?", say)."""
     parts = [join[child].format_data(data) for child in children]
-    joined = []
+    joined: list = []
     for part in filter(None, parts):
         if joined and not str(joined[-1]).endswith(OWN_END):
             joined.append(" ")
