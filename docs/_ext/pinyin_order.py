@@ -19,7 +19,6 @@ from typing import Any
 import pybtex.plugin
 from docutils import nodes
 from pybtex.style.sorting import BaseSortingStyle
-from pypinyin import Style, lazy_pinyin
 from sphinx import addnodes
 from sphinx.locale import _ as sphinx_word  # Sphinx's own catalog, which has "Symbols"
 
@@ -31,6 +30,8 @@ def syllables(text: str) -> tuple[tuple[str, int], ...]:
     """Each Han character as (pinyin, tone), each Latin word or number as (word, 0), lower case.
     Punctuation and brackets count for nothing. pypinyin reads characters in context, so
     长春 is chang2 chun1 and 重组 chong2 zu3."""
+    from pypinyin import Style, lazy_pinyin  # here: the English edition never loads its dictionaries
+
     found = []
     # pypinyin takes a list back from `errors` (its type hints say only str): one item for the run.
     untouched: Any = lambda chars: [NOT_HAN + chars]  # noqa: E731
