@@ -43,6 +43,7 @@ extensions = [
     "untrusted_input",  # no raw HTML or file inclusion; catalogs and sources.bib checked first
     "finished_pages",  # one pass over each written page: Furo's markup, the CSP, a check
     "site_editions",  # the English and Chinese editions: switcher, alternates, sitemap
+    "epub_edition",  # the EPUB of each edition (sphinx-build -b epub), as epubcheck wants it
     "garbage_collection",  # Python's collector spared the objects that last the whole build
 ]
 exclude_patterns = ["_build"]
@@ -89,6 +90,7 @@ site_edition_settings = {
         "html_title": "The Alibaba–FAW alliance",
         "html_last_updated_fmt": "%Y-%m-%d",  # from each page's last git commit
         "ogp_image_alt": "The Alibaba–FAW alliance: who agreed what, and when",
+        "epub_description": "Who agreed what, and when: the alliance of Alibaba Group and China FAW Group.",
         "mermaid_svg_zoom_text": "Open this diagram on its own, to zoom in",
         "notfound_context": {
             "title": "Page not found",
@@ -105,6 +107,7 @@ site_edition_settings = {
         # keeps its own dictionary; Sphinx's default loads it a second time, for 3 s a build).
         "html_search_options": {"dict": str(DOCS / "locales" / "zh_CN" / "search-words.txt")},
         "ogp_image_alt": "阿里巴巴与中国一汽的战略合作：谁在何时达成了什么协议",
+        "epub_description": "谁在何时达成了什么协议：阿里巴巴集团与中国一汽的战略合作。",
         "mermaid_svg_zoom_text": "单独打开此图，以便放大查看",
         "notfound_context": {
             "title": "未找到页面",
@@ -164,3 +167,14 @@ linkcheck_timeout = 20
 linkcheck_retries = 3
 linkcheck_workers = 5
 linkcheck_report_timeouts_as_broken = True
+
+# -- Downloads: the PDF and the EPUB of each edition, beside its pages -------------
+# NAME-LANGUAGE.pdf and .epub (alibaba-faw-alliance-zh-CN.epub); editions.py builds the EPUB.
+site_download_name = "alibaba-faw-alliance"
+version = release = "2026.11"  # the book's version (ibooks:version); pyproject.toml's
+epub_theme = "epub"  # Sphinx's own: Furo is for the web
+epub_css_files = ["epub-book.css"]  # instead of html_css_files (custom.css is Furo's companion)
+epub_show_urls = "no"  # the citations show their sources already
+epub_use_index = False
+epub_tocdepth = 2
+epub_tocscope = "includehidden"  # the pages are in index.md's hidden toctree
