@@ -44,6 +44,7 @@ extensions = [
     "finished_pages",  # one pass over each written page: Furo's markup, the CSP, a check
     "site_editions",  # the English and Chinese editions: switcher, alternates, sitemap
     "epub_edition",  # the EPUB of each edition (sphinx-build -b epub), as epubcheck wants it
+    "print_edition",  # the PDF of each edition, printed by Chromium where one is found
     "garbage_collection",  # Python's collector spared the objects that last the whole build
 ]
 exclude_patterns = ["_build"]
@@ -172,6 +173,9 @@ linkcheck_report_timeouts_as_broken = True
 # NAME-LANGUAGE.pdf and .epub (alibaba-faw-alliance-zh-CN.epub); editions.py builds the EPUB.
 site_download_name = "alibaba-faw-alliance"
 version = release = "2026.11"  # the book's version (ibooks:version); pyproject.toml's
+# The PDF needs Playwright, a Chromium and the pinned fonts; without them the build says so in
+# one line and leaves it out. SITE_PDF=0 leaves it out on purpose (the tests that do not read it).
+print_edition_pdf = os.environ.get("SITE_PDF") != "0"
 epub_theme = "epub"  # Sphinx's own: Furo is for the web
 epub_css_files = ["epub-book.css"]  # instead of html_css_files (custom.css is Furo's companion)
 epub_show_urls = "no"  # the citations show their sources already
