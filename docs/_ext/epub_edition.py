@@ -69,7 +69,8 @@ class SiteEpubBuilder(Epub3Builder):
         opf.write_text(ITEM.sub(declare, opf.read_text(encoding="utf-8")), encoding="utf-8")
 
     def leave_out_unused_files(self) -> None:
-        """Static files that no page, stylesheet or the cover names: not packed into the book."""
+        """Static files that no page, stylesheet or the cover names, and Sphinx's own hidden
+    files: not packed into the book."""
         out = Path(self.outdir)
         static = [path for path in (out / "_static").rglob("*") if path.is_file()]
         named = "\n".join(
@@ -83,7 +84,9 @@ class SiteEpubBuilder(Epub3Builder):
             for path in static
             if path.name not in named and path.relative_to(out).as_posix() != cover
         ]
-        self.config.epub_exclude_files = [*self.config.epub_exclude_files, *unused]
+        # Sphinx's own files (.buildinfo and, after a change of settings, .buildinfo.bak).
+        hidden = [path.name for path in out.glob(".*") if path.is_file()]
+        self.config.epub_exclude_files = [*self.config.epub_exclude_files, *unused, *hidden]
 
 
 def name_the_book(app, config) -> None:
