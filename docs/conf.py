@@ -45,6 +45,7 @@ extensions = [
     "site_editions",  # the English and Chinese editions: switcher, alternates, sitemap
     "epub_edition",  # the EPUB of each edition (sphinx-build -b epub), as epubcheck wants it
     "print_edition",  # the PDF of each edition, printed by Chromium where one is found
+    "downloads",  # the sidebar's downloads: the PDF, the EPUB, this page's citation files
     "garbage_collection",  # Python's collector spared the objects that last the whole build
 ]
 exclude_patterns = ["_build"]
@@ -144,6 +145,13 @@ html_favicon = "_static/favicon.svg"
 content_security_policy_scripts = [
     "'sha256-ySvT2PEZeueHGC1y2crNuNTfphBynFPP7i+U21fEgX0='",  # Furo 2025.12.19: the theme, before paint
 ]
+# Furo's sidebar, with the downloads (_templates/sidebar/downloads.html) after the pages.
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html", "sidebar/search.html", "sidebar/scroll-start.html", "sidebar/navigation.html",
+        "sidebar/downloads.html", "sidebar/ethical-ads.html", "sidebar/scroll-end.html",
+    ]
+}  # fmt: skip
 html_theme_options = {
     "navigation_with_keys": True,
     # The edit button's template carries the language switcher too (_templates/components/).
