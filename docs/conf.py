@@ -46,6 +46,7 @@ extensions = [
     "epub_edition",  # the EPUB of each edition (sphinx-build -b epub), as epubcheck wants it
     "print_edition",  # the PDF of each edition, printed by Chromium where one is found
     "downloads",  # the sidebar's downloads: the PDF, the EPUB, this page's citation files
+    "structured_data",  # each page's schema.org JSON-LD: article, sources cited, timeline events
     "garbage_collection",  # Python's collector spared the objects that last the whole build
 ]
 exclude_patterns = ["_build"]
@@ -170,6 +171,11 @@ if SITE_REPOSITORY:
 ogp_image = "_static/social-preview.png"
 ogp_social_cards = {"enable": False}  # one fixed picture instead (tools/social_preview.py)
 ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+# What every page is about, in its JSON-LD (docs/_ext/structured_data.py), named per edition.
+site_organisations = [
+    {"en": "Alibaba Group", "zh_CN": "阿里巴巴集团"},
+    {"en": "China FAW Group", "zh_CN": "中国第一汽车集团有限公司"},
+]
 
 # -- Link check (nox -s linkcheck) ----------------------------------------------
 linkcheck_timeout = 20
