@@ -22,8 +22,10 @@ At build-finished (``html`` builder only), after finished_pages.py, this extensi
    print is read back with pypdf (Chromium writes a named destination for each element a
    link leads to), the numbers are written in, and the book is printed again.
 4. **Finished** with pypdf: the document's language (``/Lang``), its metadata, the title
-   shown in the viewer's title bar, and a repair for Chromium 156, which writes some
-   bookmarks' titles twice ("目录目录") in a Chinese document.
+   shown in the viewer's title bar, and two repairs for Chromium 156: it writes some
+   bookmarks' titles twice ("目录目录") in a Chinese document, and its text map names the
+   radical where a font draws a radical and an ideograph alike ("⼀" for 一, "⻢" for 马), so
+   that a search of the PDF for the ideograph would not find it.
 
 Whether the PDF is made is decided at builder-inited, before any page is written: it needs
 Playwright, a Chromium (``find_chromium()``: ``$CHROMIUM_PATH``, the system's, Playwright's;
@@ -251,6 +253,115 @@ def page_numbers(pdf: bytes, targets: list[str]) -> dict[str, int]:
     return {target: number[names[target].page.idnum] for target in targets}
 
 
+BFCHAR = re.compile(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+BFRANGE = re.compile(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+BLOCK = re.compile(r"\d+ begin(bfchar|bfrange)\n(.*?)end\1\n", re.DOTALL)
+# Where a CJK font draws a radical and an ideograph with one glyph (Noto Sans SC draws U+2F00
+# KANGXI RADICAL ONE like 一, U+2EE2 C-SIMPLIFIED HORSE like 马), Chromium's map from glyphs to
+# text names the radical: the PDF's text would read "中国⼀汽" and a search for 一汽 would miss
+# it. repair_text_maps() names the ideograph instead, from the embedded font's own cmap.
+RADICALS = ((0x2E80, 0x2FDF), (0x31C0, 0x31EF))  # radicals, Kangxi radicals, strokes
+IDEOGRAPHS = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x3134F))
+LIGATURES = ((0xFB00, 0xFB06),)  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ, which DejaVu Sans sets where they fit
+
+
+def glyph_codepoints(font: bytes) -> dict[int, list[int]]:
+    """glyph id -> the code points a TrueType font's Unicode cmap (format 4 or 12) maps to it."""
+    import struct
+
+    def read(fmt: str, at: int) -> tuple:
+        return struct.unpack_from(fmt, font, at)
+
+    tables = {font[12 + 16 * i : 16 + 16 * i]: read(">I", 20 + 16 * i)[0] for i in range(read(">H", 4)[0])}
+    cmap = tables[b"cmap"]
+    found: dict[int, list[int]] = {}
+    for i in range(read(">H", cmap + 2)[0]):
+        at = cmap + read(">I", cmap + 8 + 8 * i)[0]
+        fmt = read(">H", at)[0]
+        pairs: list[tuple[int, int]] = []
+        if fmt == 12:
+            for g in range(read(">I", at + 12)[0]):
+                first, last, glyph = read(">III", at + 16 + 12 * g)
+                pairs += [(code, glyph + code - first) for code in range(first, last + 1)]
+        elif fmt == 4:
+            segments = read(">H", at + 6)[0] // 2
+            ends = read(f">{segments}H", at + 14)
+            starts = read(f">{segments}H", at + 16 + 2 * segments)
+            deltas = read(f">{segments}h", at + 16 + 4 * segments)
+            offsets_at = at + 16 + 6 * segments
+            offsets = read(f">{segments}H", offsets_at)
+            for s in range(segments):
+                for code in range(starts[s], min(ends[s], 0xFFFE) + 1):
+                    if offsets[s] == 0:
+                        glyph = (code + deltas[s]) & 0xFFFF
+                    else:
+                        glyph = read(">H", offsets_at + 2 * s + offsets[s] + 2 * (code - starts[s]))[0]
+                        glyph = (glyph + deltas[s]) & 0xFFFF if glyph else 0
+                    pairs.append((code, glyph))
+        for code, glyph in pairs:
+            if glyph and code not in found.get(glyph, []):
+                found.setdefault(glyph, []).append(code)
+    return found
+
+
+def readable_cjk(cmap: str, codepoints: dict[int, list[int]]) -> str | None:
+    """A ToUnicode CMap that names, for each glyph that is a radical and an ideograph alike, the
+    ideograph, and for each ligature its letters; None if it needs no change. Codes are glyph
+    ids (Chromium's Identity CID fonts)."""
+    import unicodedata
+
+    def inside(code: int, ranges) -> bool:
+        return any(low <= code <= high for low, high in ranges)
+
+    mapping: dict[int, str] = {}
+    for kind, body in BLOCK.findall(cmap):
+        if kind == "bfchar":
+            for code, text in BFCHAR.findall(body):
+                mapping[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
+        else:
+            for low, high, first in BFRANGE.findall(body):
+                start = bytes.fromhex(first).decode("utf-16-be")
+                for offset in range(int(high, 16) - int(low, 16) + 1):
+                    mapping[int(low, 16) + offset] = start[:-1] + chr(ord(start[-1]) + offset)
+    fixed = dict(mapping)
+    for glyph, text in mapping.items():
+        if len(text) == 1 and inside(ord(text), LIGATURES):  # "ﬀ" -> "ff": found by a search for "off"
+            fixed[glyph] = unicodedata.normalize("NFKC", text)
+        elif len(text) == 1 and inside(ord(text), RADICALS):
+            ideograph = next((code for code in codepoints.get(glyph, []) if inside(code, IDEOGRAPHS)), None)
+            if ideograph is not None:
+                fixed[glyph] = chr(ideograph)
+    if fixed == mapping:
+        return None
+    entries = [f"<{code:04X}> <{text.encode('utf-16-be').hex().upper()}>" for code, text in sorted(fixed.items())]
+    blocks = "".join(
+        f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
+        for chunk in (entries[i : i + 100] for i in range(0, len(entries), 100))
+    )
+    first, last = BLOCK.search(cmap), list(BLOCK.finditer(cmap))[-1]
+    assert first is not None
+    return cmap[: first.start()] + blocks + cmap[last.end() :]
+
+
+def repair_text_maps(writer) -> None:
+    done = set()
+    for page in writer.pages:
+        for font in page.get("/Resources", {}).get("/Font", {}).values():
+            font = font.get_object()
+            to_unicode = font.get("/ToUnicode")
+            if to_unicode is None or to_unicode.idnum in done or "/DescendantFonts" not in font:
+                continue
+            done.add(to_unicode.idnum)
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            if "/FontFile2" not in descriptor:
+                continue
+            codepoints = glyph_codepoints(descriptor["/FontFile2"].get_object().get_data())
+            stream = to_unicode.get_object()
+            fixed = readable_cjk(stream.get_data().decode("latin-1"), codepoints)
+            if fixed is not None:
+                stream.set_data(fixed.encode("latin-1"))  # (pypdf compresses it again)
+
+
 def finish(pdf: bytes, out: Path, book: Book, author: str) -> int:
     """Write the PDF with what Chromium leaves out; the number of pages."""
     from pypdf import PdfReader, PdfWriter
@@ -279,6 +390,7 @@ def finish(pdf: bytes, out: Path, book: Book, author: str) -> int:
         if len(text) % 2 == 0 and half and text[:half] == text[half:]:
             item[NameObject("/Title")] = TextStringObject(text[:half])
         stack += [item.get("/First"), item.get("/Next")]
+    repair_text_maps(writer)
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     with temporary.open("wb") as file:
         writer.write(file)
