@@ -48,6 +48,9 @@ class SiteEpubBuilder(Epub3Builder):
         return {"toc": str(_("Table of Contents")), "cover": str(_("Cover"))}
 
     def build_content(self) -> None:
+        # Sphinx writes the cover page while it packs; the one an earlier build wrote would be
+        # listed a second time in the spine (which epubcheck refuses).
+        Path(self.outdir, self.coverpage_name).unlink(missing_ok=True)
         self.leave_out_unused_files()
         super().build_content()
         opf = Path(self.outdir, "content.opf")
