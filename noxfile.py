@@ -3,7 +3,8 @@
 Every session runs on the Python in .python-version and installs exact versions from
 locks/ (generated from pyproject.toml's dependency groups by `nox -s lock`), plus the site's
 diagram extension (ext/sphinx_mermaid_svg). Only the sessions that draw diagrams or run a
-browser install Mermaid and the fonts from package-lock.json with npm.
+browser install Mermaid and the fonts from package-lock.json with npm (`nox -s docs` where a
+browser is found, to print the PDF).
 """
 
 import hashlib
@@ -28,6 +29,14 @@ HTML = DOCS / "_build" / "html"
 EXTENSION = "ext/sphinx_mermaid_svg"
 GROUPS = ("docs", "draw", "serve", "test", "translations", "lint", "node", "ci")
 CHROMIUM = "from sphinx_mermaid_svg.browser import find_chromium; print(find_chromium(download=True))"
+# Whether this machine has a browser to print the PDF with (nothing is downloaded).
+PRINTER = """from sphinx_mermaid_svg.browser import RendererError, find_chromium
+try:
+    find_chromium()
+except RendererError:
+    print("no browser")
+else:
+    print("browser")"""
 
 
 def install(session: nox.Session, group: str) -> None:
@@ -62,6 +71,11 @@ def install_node_packages(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the site, every edition (warnings are errors). `-- --fresh`: from scratch; `-- DIR`: into DIR."""
     install(session, "docs")
+    # The PDF is printed with the pinned fonts where a browser is found; elsewhere the build
+    # says in one line that it left the PDF out, and needs neither npm nor the fonts.
+    printer = session.run("python", "-c", PRINTER, silent=True)
+    if os.environ.get("SITE_PDF") != "0" and str(printer).strip() == "browser":
+        install_node_packages(session)
     fresh = "--fresh" in session.posargs
     folders = [arg for arg in session.posargs if arg != "--fresh"]
     out = Path(folders[0]) if folders else HTML

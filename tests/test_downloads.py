@@ -92,7 +92,9 @@ def pdfs(site) -> dict[str, PdfReader]:
 
 @pytest.fixture(scope="module")
 def pdf_texts(pdfs) -> dict[str, str]:
-    return {language: "\n".join(page.extract_text() for page in reader.pages) for language, reader in pdfs.items()}
+    return {
+        language: "\n".join(page.extract_text() for page in reader.pages) for language, reader in pdfs.items()
+    }
 
 
 def bookmarks(reader: PdfReader, items=None, depth: int = 0) -> list[tuple[int, str, int]]:
@@ -181,7 +183,9 @@ def annotations(reader: PdfReader) -> list[DictionaryObject]:
 def test_each_pdf_links_every_source_and_its_internal_links_all_lead_somewhere(pdfs, language):
     links = annotations(pdfs[language])
     uris = {str(link["/A"]["/URI"]) for link in links if "/A" in link and link["/A"].get("/S") == "/URI"}
-    sources = {e.fields["url"] for e in parse_file(DOCS / "sources.bib").entries.values() if "url" in e.fields}
+    sources = {
+        e.fields["url"] for e in parse_file(DOCS / "sources.bib").entries.values() if "url" in e.fields
+    }
     assert len(sources) > 20
     assert sorted(url for url in sources if url not in uris and unquote(url) not in map(unquote, uris)) == []
     names = {str(name).lstrip("/") for name in pdfs[language].named_destinations}
@@ -228,7 +232,9 @@ def test_each_pdf_is_tagged_in_its_language_with_only_the_pinned_fonts_embedded(
     for font in fonts:
         descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
         descriptor = descendant["/FontDescriptor"].get_object()
-        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), f"{font['/BaseFont']} not embedded"
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), (
+            f"{font['/BaseFont']} not embedded"
+        )
     if language.startswith("zh"):
         assert {"NotoSansSC-Regular", "NotoSansSC-Bold"} <= names
 
@@ -243,7 +249,9 @@ def epubcheck(book: Path, report: Path) -> dict:
     elif shutil.which("epubcheck"):
         command = ["epubcheck"]
     else:
-        pytest.fail("epubcheck is missing: `sudo apt-get install epubcheck` (.ci/run installs it)", pytrace=False)
+        pytest.fail(
+            "epubcheck is missing: `sudo apt-get install epubcheck` (.ci/run installs it)", pytrace=False
+        )
     subprocess.run([*command, str(book), "--json", str(report)], capture_output=True, text=True, check=False)
     return json.loads(report.read_text(encoding="utf-8"))
 
@@ -279,7 +287,9 @@ def test_each_epub_holds_every_page_and_diagram_in_its_language_without_a_script
     assert package.find(f".//{DC}language").text == hreflang(language)
     pages = [name.removesuffix(".xhtml") for name in spine if name.removesuffix(".xhtml") in PAGES]
     assert pages == toctree_order(site, language)
-    cover = [item.get("href") for item in manifest.values() if "cover-image" in (item.get("properties") or "")]
+    cover = [
+        item.get("href") for item in manifest.values() if "cover-image" in (item.get("properties") or "")
+    ]
     assert len(cover) == 1
     assert cover[0] in files
     for page in PAGES:
@@ -335,7 +345,9 @@ def test_the_sources_page_offers_the_source_registry_itself(site):
         assert "sources.bib" in links
         offered = parse_file(site.html / folder(language) / "sources.bib").entries
         assert {key.lower() for key in offered} == registry
-    assert "sources.bib" not in [link["href"] for link in sidebar_links(page_soup(site, SOURCE_LANGUAGE, "index"))]
+    assert "sources.bib" not in [
+        link["href"] for link in sidebar_links(page_soup(site, SOURCE_LANGUAGE, "index"))
+    ]
 
 
 @pytest.mark.parametrize("language", EDITIONS)
@@ -343,7 +355,9 @@ def test_the_sources_page_offers_the_source_registry_itself(site):
 def test_every_page_offers_its_citation_as_bibtex_and_csl_json(site, language, page):
     soup = page_soup(site, language, page)
     cite = site.html / folder(language) / "_cite"
-    (key, entry), *others = parse_string((cite / f"{page}.bib").read_text(encoding="utf-8"), "bibtex").entries.items()
+    (key, entry), *others = parse_string(
+        (cite / f"{page}.bib").read_text(encoding="utf-8"), "bibtex"
+    ).entries.items()
     assert others == []
     assert entry.fields["title"] == heading(soup)
     assert entry.fields["url"] == address(language, page)
@@ -365,7 +379,12 @@ SCHEMA_ORG = {"@context": {"@vocab": "https://schema.org/"}}
 def schema_org_offline(url: str, options=None) -> dict:
     """schema.org's context, stood in for by its vocabulary: the tests run without network."""
     assert url.rstrip("/") in {"https://schema.org", "http://schema.org"}, f"a context from {url}"
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": SCHEMA_ORG}
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": SCHEMA_ORG,
+    }
 
 
 def value(node: dict, name: str) -> list:
@@ -397,19 +416,28 @@ def test_every_page_describes_itself_in_json_ld_that_a_json_ld_processor_expands
     assert len(citations) == len(cited)
     urls = {url for citation in citations for url in value(citation, "url")}
     bib = parse_file(DOCS / "sources.bib").entries
-    assert urls == {bib[key].fields["url"] for key in bib if key.lower() in cited and "url" in bib[key].fields}
+    assert urls == {
+        bib[key].fields["url"] for key in bib if key.lower() in cited and "url" in bib[key].fields
+    }
 
 
 @pytest.mark.parametrize("language", EDITIONS)
 def test_the_timeline_lists_its_events_with_their_dates_as_json_ld(site, language):
     soup = page_soup(site, language, "timeline")
     (article,) = jsonld.expand(
-        json.loads(soup.find("script", type="application/ld+json").string), {"documentLoader": schema_org_offline}
+        json.loads(soup.find("script", type="application/ld+json").string),
+        {"documentLoader": schema_org_offline},
     )
-    happened = [node for node in article["https://schema.org/mentions"] if node["@type"] == ["https://schema.org/Event"]]
+    happened = [
+        node
+        for node in article["https://schema.org/mentions"]
+        if node["@type"] == ["https://schema.org/Event"]
+    ]
     anchors = [tag["id"] for tag in soup.select("td [id^=event-]")]
     assert len(anchors) > 15
-    assert [event["@id"] for event in happened] == [f"{address(language, 'timeline')}#{anchor}" for anchor in anchors]
+    assert [event["@id"] for event in happened] == [
+        f"{address(language, 'timeline')}#{anchor}" for anchor in anchors
+    ]
     for event, anchor in zip(happened, anchors, strict=True):
         (date,) = value(event, "startDate")
         assert anchor == f"event-{date}"

@@ -154,7 +154,11 @@ def add_downloads(app, pagename, templatename, context, doctree) -> None:
         groups.append({"id": "downloads-edition", "title": str(_("Download")), "links": book})
     if pagename in app.env.found_docs:
         groups.append(
-            {"id": "downloads-citation", "title": str(_("Cite this page")), "links": write_citation(app, pagename)}
+            {
+                "id": "downloads-citation",
+                "title": str(_("Cite this page")),
+                "links": write_citation(app, pagename),
+            }
         )
     context["site_downloads"] = groups
 

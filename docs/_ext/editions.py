@@ -88,8 +88,9 @@ def preview_command(
         python, "-m", "sphinx_autobuild", "--port", str(port),
         "--watch", str(root / "diagrams"), "--ignore", str(root / "diagrams" / "drawings" / "*"),
         str(source), str(out),
-        # No Content-Security-Policy: sphinx-autobuild's live reload is an inline script.
-        "-D", "mermaid_svg_draw=1", "-D", "content_security_policy=0", *options,
+        # No Content-Security-Policy: sphinx-autobuild's live reload is an inline script. No
+        # PDF: it would be printed again on every save.
+        "-D", "mermaid_svg_draw=1", "-D", "content_security_policy=0", "-D", "print_edition_pdf=0", *options,
     ]  # fmt: skip
 
 
@@ -154,7 +155,9 @@ def build(
             output = files.enter_context(
                 tempfile.TemporaryFile("w+", encoding="utf-8")
             )  # a pipe could stall it
-            chain = Chain([[sys.executable, "-m", "sphinx", *step] for step in steps], output, env, source.parent)
+            chain = Chain(
+                [[sys.executable, "-m", "sphinx", *step] for step in steps], output, env, source.parent
+            )
             started.append((language, chain, output))
             if not parallel:
                 chain.wait()
@@ -175,8 +178,10 @@ def book_folder(site: Path, language: str) -> Path:
 
 def book_step(language: str, site: Path, *options: str, source: Path = DOCS) -> list[str]:
     """sphinx-build's arguments for an edition's EPUB, built beside the site with the HTML's
-    doctrees, which the HTML build has just brought up to date (so no -E again)."""
+    doctrees, which the HTML build has just brought up to date (so no -E again), and with the
+    HTML's settings (site_epub too), so that the two builds leave the environment as it was."""
     kept = [option for option in options if option not in {"-E", "--fresh-env", "-a", "--write-all"}]
+    kept += ["-D", "site_epub=1"]
     return sphinx_args(language, site, *kept, source=source, builder="epub", out=book_folder(site, language))
 
 
@@ -189,7 +194,9 @@ class Chain:
 
     def next(self) -> subprocess.Popen:
         command = self.commands.pop(0)
-        return subprocess.Popen(command, stdout=self.output, stderr=subprocess.STDOUT, env=self.env, cwd=self.cwd)
+        return subprocess.Popen(
+            command, stdout=self.output, stderr=subprocess.STDOUT, env=self.env, cwd=self.cwd
+        )
 
     def wait(self) -> int:
         while True:

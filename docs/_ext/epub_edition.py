@@ -73,7 +73,7 @@ class SiteEpubBuilder(Epub3Builder):
 
     def leave_out_unused_files(self) -> None:
         """Static files that no page, stylesheet or the cover names, and Sphinx's own hidden
-    files: not packed into the book."""
+        files: not packed into the book."""
         out = Path(self.outdir)
         static = [path for path in (out / "_static").rglob("*") if path.is_file()]
         named = "\n".join(

@@ -46,6 +46,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from sphinx.locale import get_translation
@@ -167,6 +168,8 @@ class Book:
             else:
                 tag["href"] = target
         h1 = article.find("h1")
+        if h1 is None:
+            raise ValueError(f"{page}.html has no heading")
         title = h1.get_text(" ", strip=True)
         h1["id"] = f"{page}--heading"
         # The contents lead to the headings, not to their sections: a section can start at
@@ -179,8 +182,8 @@ class Book:
                 sections.append((str(h2["id"]), h2.get_text(" ", strip=True)))
         number = len(self.chapters) + 1
         body = "".join(str(child) for child in article.children)
-        self.chapters.append(Chapter(page, title, sections, f'<div class="chapter chapter-{number}" '
-                                     f'id="{page}--" style="page: chapter-{number}">{body}</div>'))  # fmt: skip
+        wrapped = f'<div class="chapter" id="{page}--" style="page: chapter-{number}">{body}</div>'
+        self.chapters.append(Chapter(page, title, sections, wrapped))
 
     def targets(self) -> list[str]:
         """The ids the contents lead to."""
@@ -189,7 +192,9 @@ class Book:
     def cover(self) -> str:
         w = self.words
         address = html.escape(self.address)
-        where = w["online"].format(address=f'<a href="{address}">{address}</a>') if self.address else w["local"]
+        where = (
+            w["online"].format(address=f'<a href="{address}">{address}</a>') if self.address else w["local"]
+        )
         return (
             '<section class="cover">'
             f'<p class="cover-title">{html.escape(self.title)}</p>'
@@ -213,7 +218,7 @@ class Book:
         heading = html.escape(self.words["contents"])
         return (
             f'<nav class="toc" aria-labelledby="toc-title"><h1 id="toc-title">{heading}</h1>'
-            f'<ol>{"".join(items)}</ol></nav>\n'
+            f"<ol>{''.join(items)}</ol></nav>\n"
         )
 
     def styles(self) -> str:
@@ -245,12 +250,12 @@ def page_numbers(pdf: bytes, targets: list[str]) -> dict[str, int]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
-    number = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, 1)}
     names = {str(name).lstrip("/"): dest for name, dest in reader.named_destinations.items()}
     missing = [target for target in targets if target not in names]
     if missing:
         raise RuntimeError(f"the first print has no destination for {missing[:3]}")
-    return {target: number[names[target].page.idnum] for target in targets}
+    pages = {target: reader.get_destination_page_number(names[target]) for target in targets}
+    return {target: number + 1 for target, number in pages.items() if number is not None}
 
 
 BFCHAR = re.compile(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
@@ -333,7 +338,9 @@ def readable_cjk(cmap: str, codepoints: dict[int, list[int]]) -> str | None:
                 fixed[glyph] = chr(ideograph)
     if fixed == mapping:
         return None
-    entries = [f"<{code:04X}> <{text.encode('utf-16-be').hex().upper()}>" for code, text in sorted(fixed.items())]
+    entries = [
+        f"<{code:04X}> <{text.encode('utf-16-be').hex().upper()}>" for code, text in sorted(fixed.items())
+    ]
     blocks = "".join(
         f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
         for chunk in (entries[i : i + 100] for i in range(0, len(entries), 100))
@@ -379,7 +386,8 @@ def finish(pdf: bytes, out: Path, book: Book, author: str) -> int:
     )
     # Chromium 156 writes some bookmarks' titles twice ("目录目录") in a zh-CN document whose
     # h1 has a line-height: undo that, whatever the stylesheet does.
-    stack = [root["/Outlines"].get_object().get("/First")] if "/Outlines" in root else []
+    outlines: Any = root["/Outlines"].get_object() if "/Outlines" in root else {}
+    stack = [outlines.get("/First")]
     while stack:
         item = stack.pop()
         if item is None:
@@ -542,7 +550,9 @@ def words(app) -> dict[str, str]:
     from site_editions import NAMES
 
     config = app.config
-    date = format_date(config.html_last_updated_fmt or "%Y-%m-%d", date=build_date(config), language=config.language)
+    date = format_date(
+        config.html_last_updated_fmt or "%Y-%m-%d", date=build_date(config), language=config.language
+    )
     return {
         "contents": str(_("Contents")),
         "edition": str(_("{language} edition")).format(language=NAMES.get(config.language, config.language)),

@@ -87,7 +87,12 @@ def events(doctree, address: str) -> list[dict]:
         if len(cells) < 2:
             continue
         anchor = next(
-            (ident for node in cells[0].findall(nodes.Element) for ident in node["ids"] if EVENT.match(ident)),
+            (
+                ident
+                for node in cells[0].findall(nodes.Element)
+                for ident in node["ids"]
+                if EVENT.match(ident)
+            ),
             None,
         )
         if anchor is None:
@@ -97,7 +102,7 @@ def events(doctree, address: str) -> list[dict]:
         text = without_references(what)
         name = name_node.astext() if name_node is not None else text
         description = text.removeprefix(name).lstrip(" —–-:：").strip()
-        event: dict = {"@type": "Event", "name": name, "startDate": EVENT.match(anchor)[1]}
+        event: dict = {"@type": "Event", "name": name, "startDate": EVENT.sub(r"\1", anchor)}
         if description:
             event["description"] = description
         if address:

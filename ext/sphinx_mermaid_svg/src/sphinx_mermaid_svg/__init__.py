@@ -386,9 +386,9 @@ def write_stylesheet(app) -> None:
 
 
 def copy_stylesheet(app, exception) -> None:
-    if exception is None and app.builder.format == "html" and app.builder.name != "epub":
-        if app.config.mermaid_svg_stylesheet:
-            write_stylesheet(app)
+    html = app.builder.format == "html" and app.builder.name != "epub"  # (a book has its copy already)
+    if exception is None and html and app.config.mermaid_svg_stylesheet:
+        write_stylesheet(app)
 
 
 def copy_stylesheet_into_book(app) -> None:
