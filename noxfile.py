@@ -3,7 +3,8 @@
 Every session runs on the Python in .python-version and installs exact versions from
 locks/ (generated from pyproject.toml's dependency groups by `nox -s lock`), plus the site's
 diagram extension (ext/sphinx_mermaid_svg). Only the sessions that draw diagrams or run a
-browser install Mermaid and the fonts from package-lock.json with npm.
+browser install Mermaid and the fonts from package-lock.json with npm (`nox -s docs` where a
+browser is found, to print the PDF).
 """
 
 import hashlib
@@ -26,8 +27,16 @@ PYTHON = (ROOT / ".python-version").read_text().strip()  # tests, CI and both pu
 DOCS = ROOT / "docs"
 HTML = DOCS / "_build" / "html"
 EXTENSION = "ext/sphinx_mermaid_svg"
-GROUPS = ("docs", "draw", "serve", "test", "lint", "node", "ci")
+GROUPS = ("docs", "serve", "test", "lint", "node", "ci")
 CHROMIUM = "from sphinx_mermaid_svg.browser import find_chromium; print(find_chromium(download=True))"
+# Whether this machine has a browser to print the PDF with (nothing is downloaded).
+PRINTER = """from sphinx_mermaid_svg.browser import RendererError, find_chromium
+try:
+    find_chromium()
+except RendererError:
+    print("no browser")
+else:
+    print("browser")"""
 
 
 def install(session: nox.Session, group: str) -> None:
@@ -63,6 +72,11 @@ def install_node_packages(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the site, every edition (warnings are errors). `-- --fresh`: from scratch; `-- DIR`: into DIR."""
     install(session, "docs")
+    # The PDF is printed with the pinned fonts where a browser is found; elsewhere the build
+    # says in one line that it left the PDF out, and needs neither npm nor the fonts.
+    printer = session.run("python", "-c", PRINTER, silent=True)
+    if os.environ.get("SITE_PDF") != "0" and str(printer).strip() == "browser":
+        install_node_packages(session)
     fresh = "--fresh" in session.posargs
     folders = [arg for arg in session.posargs if arg != "--fresh"]
     out = Path(folders[0]) if folders else HTML
@@ -79,13 +93,22 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON, default=False)
 def diagrams(session: nox.Session) -> None:
     """Draw what new or changed diagrams lack (diagrams/drawings/), and check every diagram's rules."""
-    install(session, "draw")
+    install(session, "docs")
     install_node_packages(session)
     session.run("python", "-c", CHROMIUM, silent=True)  # or stop, saying how to get a browser
     drawings = ROOT / "diagrams" / "drawings"
     before = {path.name for path in drawings.glob("*.svg")}
     out = DOCS / "_build" / "diagrams"
-    draw = ["-W", "-n", "-q", "-E", "-D", "mermaid_svg_draw=1"]  # every edition, read afresh
+    draw = [
+        "-W",
+        "-n",
+        "-q",
+        "-E",
+        "-D",
+        "mermaid_svg_draw=1",
+        "-D",
+        "print_edition_pdf=0",
+    ]  # read afresh; no PDF
     session.run("python", "docs/_ext/editions.py", str(out), *draw)
     after = {path.name for path in drawings.glob("*.svg")}
     for name in sorted(after - before):

@@ -47,6 +47,10 @@ extensions = [
     "translation_status",  # names the pages whose translation shows English, and the fix
     "finished_pages",  # one pass over each written page: Furo's markup, the CSP, a check
     "site_editions",  # the English and Chinese editions: switcher, alternates, sitemap
+    "epub_edition",  # the EPUB of each edition (sphinx-build -b epub), as epubcheck wants it
+    "print_edition",  # the PDF of each edition, printed by Chromium where one is found
+    "downloads",  # the sidebar's downloads: the PDF, the EPUB, this page's citation files
+    "structured_data",  # each page's schema.org JSON-LD: article, sources cited, timeline events
     "garbage_collection",  # Python's collector spared the objects that last the whole build
 ]
 exclude_patterns = ["_build"]
@@ -97,6 +101,7 @@ site_edition_settings = {
         "html_title": "The Alibaba–FAW alliance",
         "html_last_updated_fmt": "%Y-%m-%d",  # from each page's last git commit
         "ogp_image_alt": "The Alibaba–FAW alliance: who agreed what, and when",
+        "epub_description": "Who agreed what, and when: the alliance of Alibaba Group and China FAW Group.",
         "mermaid_svg_zoom_text": "Open this diagram on its own, to zoom in",
         "notfound_context": {
             "title": "Page not found",
@@ -115,6 +120,7 @@ site_edition_settings = {
         "bibtex_default_style": "zh_plain",
         "ogp_image": "_static/social-preview-zh-cn.png",  # tools/social_preview.py draws both
         "ogp_image_alt": "阿里巴巴与中国一汽的战略合作：谁在何时达成了什么协议",
+        "epub_description": "谁在何时达成了什么协议：阿里巴巴集团与中国一汽的战略合作。",
         "mermaid_svg_zoom_text": "在新页面中打开此图（可放大）",
         "notfound_context": {
             "title": "未找到页面",
@@ -152,6 +158,13 @@ html_favicon = "_static/favicon.svg"
 content_security_policy_scripts = [
     "'sha256-ySvT2PEZeueHGC1y2crNuNTfphBynFPP7i+U21fEgX0='",  # Furo 2025.12.19: the theme, before paint
 ]
+# Furo's sidebar, with the downloads (_templates/sidebar/downloads.html) after the pages.
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html", "sidebar/search.html", "sidebar/scroll-start.html", "sidebar/navigation.html",
+        "sidebar/downloads.html", "sidebar/ethical-ads.html", "sidebar/scroll-end.html",
+    ]
+}  # fmt: skip
 html_theme_options = {
     "navigation_with_keys": True,
     # The edit button's template carries the language switcher too (_templates/components/).
@@ -170,9 +183,28 @@ if SITE_REPOSITORY:
 ogp_image = "_static/social-preview.png"
 ogp_social_cards = {"enable": False}  # one fixed picture instead (tools/social_preview.py)
 ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+# What every page is about, in its JSON-LD (docs/_ext/structured_data.py), named per edition.
+site_organisations = [
+    {"en": "Alibaba Group", "zh_CN": "阿里巴巴集团"},
+    {"en": "China FAW Group", "zh_CN": "中国第一汽车集团有限公司"},
+]
 
 # -- Link check (nox -s linkcheck) ----------------------------------------------
 linkcheck_timeout = 20
 linkcheck_retries = 3
 linkcheck_workers = 5
 linkcheck_report_timeouts_as_broken = True
+
+# -- Downloads: the PDF and the EPUB of each edition, beside its pages -------------
+# NAME-LANGUAGE.pdf and .epub (alibaba-faw-alliance-zh-CN.epub); editions.py builds the EPUB.
+site_download_name = "alibaba-faw-alliance"
+version = release = "2026.11"  # the book's version (ibooks:version); pyproject.toml's
+# The PDF needs Playwright, a Chromium and the pinned fonts; without them the build says so in
+# one line and leaves it out. SITE_PDF=0 leaves it out on purpose (the tests that do not read it).
+print_edition_pdf = os.environ.get("SITE_PDF") != "0"
+epub_theme = "epub"  # Sphinx's own: Furo is for the web
+epub_css_files = ["epub-book.css"]  # instead of html_css_files (custom.css is Furo's companion)
+epub_show_urls = "no"  # the citations show their sources already
+epub_use_index = False
+epub_tocdepth = 2
+epub_tocscope = "includehidden"  # the pages are in index.md's hidden toctree

@@ -30,6 +30,10 @@ PUBLISHED = {
     "SITE_REPOSITORY": "https://github.com/example-org/alibaba-faw-alliance",
 }
 PREFIX = urlsplit(PUBLISHED["SITE_BASE_URL"]).path
+# Printing a PDF takes a browser and seconds per edition: the site the tests read has its PDFs,
+# the throwaway builds that test something else leave them out (test_downloads.py builds them
+# where it tests how they are made).
+os.environ.setdefault("SITE_PDF", "0")
 
 
 @dataclass
@@ -45,9 +49,11 @@ class Site:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
     """The real docs/, every edition, built once for the whole run as the workflow publishes it
-    (`nox -s docs`: each edition by its own sphinx-build process, side by side)."""
+    (`nox -s docs`: each edition by its own sphinx-build process, side by side, its HTML and PDF,
+    then its EPUB)."""
     out = tmp_path_factory.mktemp("site") / "html"
-    results = build(out, "-n", "-E", "-q", "--no-color", env=os.environ | PUBLISHED)
+    env = os.environ | PUBLISHED | {"SITE_PDF": "1"}
+    results = build(out, "-n", "-E", "-q", "--no-color", env=env, books=True)
     warnings = "".join(result.output for result in results)
     return Site(out, warnings, max(result.returncode for result in results))
 

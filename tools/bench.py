@@ -7,7 +7,9 @@ alone (citations dropped, diagrams left as plain text), and times the real build
 it. Each of N rounds runs the bare builds and then every kind of site build, and each
 ratio pairs a build with the bare build of its own round: a machine that slows down
 halfway through a run slows both. `nox -s docs` is timed end to end, as a maintainer
-runs it, against the bare build of both editions one after the other. In the browser it
+runs it (pages, PDF and EPUB), against the bare build of both editions one after the other;
+the other builds are the pages' alone, and `--only downloads` times what the PDF and the
+EPUB add to each edition's pages, as ratios within each round. In the browser it
 times each page's diagrams against the same load's first contentful paint, by the page's
 own clock.
 
@@ -34,7 +36,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 from playwright.sync_api import sync_playwright
 
-from editions import languages, preview_command, sphinx_args
+from editions import book_step, languages, preview_command, sphinx_args
 from sphinx_mermaid_svg.browser import find_chromium, launch
 from tools.host import free_port, serve
 
@@ -83,13 +85,19 @@ def spread(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
-def sphinx(*args: str | Path) -> float:
+# The builds the goals are about are the pages' (the PDF's and the EPUB's time is measured on
+# its own, `--only downloads`).
+PAGES_ONLY = {"SITE_PDF": "0"}
+
+
+def sphinx(*args: str | Path, env: dict | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "sphinx", "-q", *map(str, args)],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=os.environ | (env if env is not None else PAGES_ONLY),
     )
     return time.perf_counter() - start
 
@@ -99,6 +107,25 @@ def site_build(source: Path, out: Path, *options: str, editions: list[str] | Non
     return sum(
         sphinx(*sphinx_args(language, out, *options, source=source)) for language in editions or ["en"]
     )
+
+
+def measure_downloads(runs: int, scratch: Path) -> dict[str, dict[str, list[float]]]:
+    """What the PDF and the EPUB add to each edition's build, as `nox -s docs` makes them:
+    in each round the edition's pages alone, then its pages with the PDF (where a browser
+    is found), then its EPUB from the same doctrees; all full builds."""
+    site = project_copy(scratch, "downloads") / "docs"
+    times: dict[str, dict[str, list[float]]] = {}
+    for language in languages():
+        kinds = times[language] = {"pages": [], "pages and PDF": [], "EPUB": []}
+        for run in range(runs):
+            out = scratch / f"downloads-{run}"
+            kinds["pages"].append(sphinx(*sphinx_args(language, scratch / f"pages-{run}", "-E", source=site)))
+            with_pdf = sphinx_args(language, out, "-E", "-D", "site_epub=1", source=site)
+            kinds["pages and PDF"].append(sphinx(*with_pdf, env={"SITE_PDF": "1"}))
+            kinds["EPUB"].append(sphinx(*book_step(language, out, source=site), env={"SITE_PDF": "1"}))
+        pairs = zip(kinds["pages and PDF"], kinds["pages"], strict=True)
+        kinds["PDF"] = [both - pages for both, pages in pairs]
+    return times
 
 
 def git_repository(folder: Path) -> None:
@@ -360,10 +387,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
-        "--only", choices=["nox", "builds", "pages", "serve"], action="append", help="only these parts"
+        "--only",
+        choices=["nox", "builds", "pages", "serve", "downloads"],
+        action="append",
+        help="only these parts",
     )
     args = parser.parse_args(argv)
-    runs, parts = max(args.runs, 1), set(args.only or ["nox", "builds", "pages", "serve"])
+    runs, parts = max(args.runs, 1), set(args.only or ["nox", "builds", "pages", "serve", "downloads"])
 
     print(f"Machine: {machine()}")
     print(f"Rounds: {runs}, each the bare builds and every kind of site build; ratios within a round.")
@@ -376,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
             nox = measure_nox_docs(runs, scratch, bare)
             base = nox["bare pair"]
             print_table([
-                ("nox -s docs, end to end", "median", "min", "max", "goal", ""),
+                ("nox -s docs, end to end: pages, PDF, EPUB", "median", "min", "max", "goal", ""),
                 row(f"bare Sphinx + MyST + Furo, {len(languages())} editions in turn (s)", base),
                 row("nox -s docs, environment ready, nothing changed (s)", nox["ready"]),
                 row("nox -s docs -- --fresh, environment ready (s)", nox["fresh build"]),
@@ -415,6 +445,21 @@ def main(argv: list[str] | None = None) -> int:
                 }
                 for name, values in rows.items():
                     lines.append(row(f"{page}: {name}", values, goals.get(name), 2 if "/" in name else 0))
+            print_table(lines)
+            print()
+        if "downloads" in parts:
+            lines = [("downloads, per edition (full builds)", "median", "min", "max", "goal", "")]
+            for language, kinds in measure_downloads(runs, scratch).items():
+                pages = kinds["pages"]
+                everything = [a + b for a, b in zip(kinds["pages and PDF"], kinds["EPUB"], strict=True)]
+                lines += [
+                    row(f"{language}: pages alone (s)", pages),
+                    row(f"{language}: PDF (s)", kinds["PDF"]),
+                    row(f"{language}: EPUB, after the pages (s)", kinds["EPUB"]),
+                    row(f"{language}: PDF / pages", ratios(kinds["PDF"], pages)),
+                    row(f"{language}: EPUB / pages", ratios(kinds["EPUB"], pages)),
+                    row(f"{language}: pages, PDF and EPUB / pages", ratios(everything, pages)),
+                ]
             print_table(lines)
             print()
         if "serve" in parts:

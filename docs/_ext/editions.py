@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,13 +50,19 @@ def hreflang(language: str) -> str:
 
 
 def sphinx_args(
-    language: str, site: Path, *options: str, source: Path = DOCS, alone: bool = False, builder: str = "html"
+    language: str,
+    site: Path,
+    *options: str,
+    source: Path = DOCS,
+    alone: bool = False,
+    builder: str = "html",
+    out: Path | None = None,
 ) -> list[str]:
     """sphinx-build's arguments for one edition of the site built into `site`: in its folder
-    there, or at its root when the edition is published `alone` (Read the Docs). The
-    doctrees go beside the site, never into what is published."""
+    there, or at its root when the edition is published `alone` (Read the Docs), or into
+    `out`. The doctrees go beside the site, never into what is published."""
     doctrees = site.parent / f"{site.name}-doctrees" / language
-    out = site if alone else site / folder(language)
+    out = out or (site if alone else site / folder(language))
     return ["-b", builder, "-D", f"language={language}", "-d", str(doctrees), *options, str(source), str(out)]
 
 
@@ -82,8 +89,9 @@ def preview_command(
         python, "-m", "sphinx_autobuild", "--port", str(port),
         "--watch", str(root / "diagrams"), "--ignore", str(root / "diagrams" / "drawings" / "*"),
         str(source), str(out),
-        # No Content-Security-Policy: sphinx-autobuild's live reload is an inline script.
-        "-D", "mermaid_svg_draw=1", "-D", "content_security_policy=0", *options,
+        # No Content-Security-Policy: sphinx-autobuild's live reload is an inline script. No
+        # PDF: it would be printed again on every save.
+        "-D", "mermaid_svg_draw=1", "-D", "content_security_policy=0", "-D", "print_edition_pdf=0", *options,
     ]  # fmt: skip
 
 
@@ -132,30 +140,72 @@ def build(
     alone: bool = False,
     env: dict | None = None,
     builder: str = "html",
+    books: bool = False,
 ) -> list[Built]:
-    """Build every edition (or `only` some) of the site in `source` into `site`."""
+    """Build every edition (or `only` some) of the site in `source` into `site`. With
+    `books`, each edition's EPUB too (book_step), after its HTML, in the same process chain."""
     parallel = (os.cpu_count() or 1) > 1
     with only_build_of(site), contextlib.ExitStack() as files:
         started = []
         for language in only or languages(source):
-            command = [sys.executable, "-m", "sphinx", *sphinx_args(
-                language, site, *options, source=source, alone=alone, builder=builder
-            )]  # fmt: skip
+            if books:  # the pages link the book that follows them
+                html = sphinx_args(language, site, *options, "-D", "site_epub=1", source=source, alone=alone)
+                steps = [html, book_step(language, site, *options, source=source)]
+            else:
+                steps = [sphinx_args(language, site, *options, source=source, alone=alone, builder=builder)]
             output = files.enter_context(
                 tempfile.TemporaryFile("w+", encoding="utf-8")
             )  # a pipe could stall it
-            process = subprocess.Popen(
-                command, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=source.parent
+            chain = Chain(
+                [[sys.executable, "-m", "sphinx", *step] for step in steps], output, env, source.parent
             )
-            started.append((language, process, output))
+            started.append((language, chain, output))
             if not parallel:
-                process.wait()
+                chain.wait()
         results = []
-        for language, process, output in started:
-            returncode = process.wait()
+        for language, chain, output in started:
+            returncode = chain.wait()
+            if books and returncode == 0:
+                book = next(book_folder(site, language).glob("*.epub"))
+                shutil.copy2(book, (site if alone else site / folder(language)) / book.name)
             output.seek(0)
             results.append(Built(language, returncode, output.read()))
     return results
+
+
+def book_folder(site: Path, language: str) -> Path:
+    return site.parent / f"{site.name}-epub" / language
+
+
+def book_step(language: str, site: Path, *options: str, source: Path = DOCS) -> list[str]:
+    """sphinx-build's arguments for an edition's EPUB, built beside the site with the HTML's
+    doctrees, which the HTML build has just brought up to date (so no -E again), and with the
+    HTML's settings (site_epub too), so that the two builds leave the environment as it was."""
+    kept = [option for option in options if option not in {"-E", "--fresh-env", "-a", "--write-all"}]
+    kept += ["-D", "site_epub=1"]
+    return sphinx_args(language, site, *kept, source=source, builder="epub", out=book_folder(site, language))
+
+
+class Chain:
+    """sphinx-build processes run one after another, each once the one before succeeded."""
+
+    def __init__(self, commands: list[list[str]], output, env: dict | None, cwd: Path) -> None:
+        self.commands, self.output, self.env, self.cwd = list(commands), output, env, cwd
+        self.process = self.next()
+
+    def next(self) -> subprocess.Popen:
+        command = self.commands.pop(0)
+        return subprocess.Popen(
+            command, stdout=self.output, stderr=subprocess.STDOUT, env=self.env, cwd=self.cwd
+        )
+
+    def wait(self) -> int:
+        while True:
+            returncode = self.process.wait()
+            if returncode or not self.commands:
+                return returncode
+            self.output.flush()
+            self.process = self.next()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Nothing was built: fix the {len(refused)} problems above (each names its file and line).")
         return 1
     try:
-        results = build(args.out, *options, only=args.only, alone=args.alone)
+        results = build(args.out, *options, only=args.only, alone=args.alone, books=True)
     except BuildRunning as running:
         print(running)
         return 1

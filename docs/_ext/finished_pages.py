@@ -192,7 +192,7 @@ class Pages:
 
 
 def note_page(app, pagename, templatename, context, doctree) -> None:
-    if app.builder.format == "html":
+    if app.builder.name == "html":  # Furo's pages only: the epub builder's format is "html" too
         app.finished_pages.written[pagename] = Path(app.builder.get_outfilename(pagename))
 
 
@@ -201,7 +201,7 @@ def start(app) -> None:
 
 
 def finish_pages(app, exception) -> None:
-    if exception or app.builder.format != "html":
+    if exception or app.builder.name != "html":
         return
     pages: Pages = app.finished_pages
     out = Path(app.outdir)

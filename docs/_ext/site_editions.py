@@ -132,6 +132,8 @@ def extract_theme_words(app) -> None:
 
 
 def link_editions(app, pagename, templatename, context, doctree) -> None:
+    if app.builder.name != "html":  # a book (the epub builder's format is "html" too) has no editions
+        return
     config, here = app.config, app.config.language
     others = [language for language in config.site_editions if language != here]
     # The 404 page is shown at any address, so its links start from the site's root.
@@ -182,7 +184,7 @@ SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 def write_sitemap(app, exception) -> None:
     """One sitemap for every edition, from the build of the edition at the site's root."""
     config = app.config
-    if exception or app.builder.format != "html" or not config.site_root_url:
+    if exception or app.builder.name != "html" or not config.site_root_url:
         return
     if config.site_editions[config.language] != "":
         return  # an edition in a folder: the root edition's sitemap lists it

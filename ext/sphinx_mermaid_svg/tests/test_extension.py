@@ -2,7 +2,9 @@
 built with Sphinx's own test application."""
 
 import shutil
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
@@ -187,3 +189,37 @@ def test_check_svg_accepts_links_within_the_site_and_marker_references():
         '<a href="page.html#part"><path marker-end="url(#m_arrow)" d="M0 0"/></a></svg>'
     )
     assert check_svg(svg) == []
+
+
+SVG_NS, XHTML_NS = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xhtml}"
+
+
+def test_an_epub_carries_one_drawing_per_diagram_inline_as_epub_3_accepts_it(project, monkeypatch):
+    monkeypatch.setenv("CHROMIUM_PATH", NO_BROWSER)
+    app = SphinxTestApp("epub", srcdir=project, freshenv=True, confoverrides={"project": "Test"})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    out = project / "_build" / "epub"
+    text = (out / "index.xhtml").read_text(encoding="utf-8")
+    page = ElementTree.fromstring(text)  # XHTML: well-formed XML, or no e-reader opens it
+    drawings = list(page.iter(f"{SVG_NS}svg"))
+    assert [svg.get("id") for svg in drawings] == ["flow-wide-light"], "the light, wide drawing only"
+    svg = drawings[0]
+    assert svg.get("role") is None, "an ARIA role EPUB's schema does not know"
+    assert svg.get("aria-labelledby") == "chart-title-flow-wide-light"
+    assert all(rect.get("width") and rect.get("height") for rect in svg.iter(f"{SVG_NS}rect"))
+    for span in svg.iter(f"{XHTML_NS}span"):
+        assert span.find(f"{XHTML_NS}p") is None, "a block inside an inline element"
+    links = list(svg.iter(f"{SVG_NS}a"))
+    assert [link.get("href") for link in links] == ["index.xhtml#the-target"]
+    assert links[0].find(f"{SVG_NS}title").text == "First step"
+    assert "only-dark" not in text
+    assert "diagram-narrow" not in text
+    assert "@container" not in text
+    assert not (out / "_diagrams").exists(), "no drawings on their own in a book"
+    with zipfile.ZipFile(out / "Test.epub") as book:
+        names = book.namelist()
+    assert "_static/sphinx-mermaid-svg.css" in names
+    assert 'href="_static/sphinx-mermaid-svg.css"' in text

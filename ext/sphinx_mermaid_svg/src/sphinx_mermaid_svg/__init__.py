@@ -13,7 +13,9 @@ its HTML output (see README.md):
 - a diagram that cannot be drawn, a missing or invalid drawing, and a drawing left behind
   by a changed or deleted diagram are errors naming their files (so ``-W`` fails the build);
   where a drawing is missing, the page shows the diagram's text instead, as Sphinx's
-  graphviz extension does.
+  graphviz extension does;
+- an EPUB (Sphinx's ``epub`` builder) gets one drawing per diagram, the wide layout in
+  ``mermaid_svg_epub_theme``, inline and valid for EPUB 3 (epub.py), and no files of its own.
 """
 
 import html
@@ -29,6 +31,7 @@ from sphinx.util.i18n import search_image_for_language
 from sphinx_mermaid_svg.assets import Assets
 from sphinx_mermaid_svg.browser import RendererError
 from sphinx_mermaid_svg.diagram import DIRECTIONS, Diagram, DiagramError, problems
+from sphinx_mermaid_svg.epub import for_epub
 from sphinx_mermaid_svg.render import (
     DEFAULT_FONT_FAMILY,
     DEFAULT_FONTS,
@@ -323,6 +326,14 @@ def visit_mermaid(self, node) -> None:
         self.body.append(f'<pre class="diagram-not-drawn">{html.escape(diagram.code)}</pre>\n')
         raise nodes.SkipNode
 
+    if self.builder.name == "epub":  # one drawing, inline: no theme to follow, no layout to swap
+        theme = config.mermaid_svg_epub_theme or next(iter(config.mermaid_svg_themes))
+        variant = variants["wide"][theme][0]
+        svg = drawings.found[variant].svg.replace(PLACEHOLDER_ID, f"{name}-wide-{theme}")
+        svg = for_epub(svg, self.builder.out_suffix)
+        self.body.append(f'<div class="diagram" id="diagram-{name}">{svg}</div>\n')
+        raise nodes.SkipNode
+
     outdir = Path(self.builder.outdir) / "_diagrams"
     if config.mermaid_svg_standalone:
         outdir.mkdir(exist_ok=True)
@@ -368,11 +379,22 @@ def add_layout_switches(app, pagename, templatename, context, doctree) -> None:
         app.add_css_file(app.config.mermaid_svg_stylesheet)
 
 
+def write_stylesheet(app) -> None:
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "sphinx-mermaid-svg.css").write_bytes((Path(__file__).parent / "diagrams.css").read_bytes())
+
+
 def copy_stylesheet(app, exception) -> None:
-    if exception is None and app.builder.format == "html" and app.config.mermaid_svg_stylesheet:
-        static = Path(app.outdir) / "_static"
-        static.mkdir(exist_ok=True)
-        (static / "sphinx-mermaid-svg.css").write_bytes((Path(__file__).parent / "diagrams.css").read_bytes())
+    html = app.builder.format == "html" and app.builder.name != "epub"  # (a book has its copy already)
+    if exception is None and html and app.config.mermaid_svg_stylesheet:
+        write_stylesheet(app)
+
+
+def copy_stylesheet_into_book(app) -> None:
+    """An EPUB is packed before build-finished: its stylesheet must be there from the start."""
+    if app.builder.name == "epub" and app.config.mermaid_svg_stylesheet:
+        write_stylesheet(app)
 
 
 def setup(app):
@@ -399,10 +421,12 @@ def setup(app):
     add("mermaid_svg_backgrounds", {"light": "#ffffff", "dark": "#131416"}, "html", types=[dict])
     add("mermaid_svg_smallest_scale", 0.75, "html", types=[float])
     add("mermaid_svg_stylesheet", "sphinx-mermaid-svg.css", "html", types=[str])
+    add("mermaid_svg_epub_theme", "", "epub", types=[str])  # "": the first of mermaid_svg_themes
     app.add_directive("mermaid", Mermaid, override=True)
     app.add_node(sphinx_mermaid.mermaid, override=True, html=(visit_mermaid, None))
     app.connect("config-inited", take_over_html)
     app.connect("builder-inited", start)
+    app.connect("builder-inited", copy_stylesheet_into_book)
     app.connect("doctree-read", note_diagrams)
     app.connect("env-purge-doc", forget_page)
     app.connect("env-merge-info", merge_pages)
