@@ -149,7 +149,7 @@ def diagram_labels(language: str) -> list[str]:
 def test_each_pdf_holds_every_diagram_label_and_the_key_facts_as_text(site, pdf_texts, language):
     text = flat(pdf_texts[language])
     labels = diagram_labels(language)
-    assert len(labels) > 40
+    assert labels, "no diagram labels found in diagrams/"
     assert [label for label in labels if flat(label) not in text] == []
     # The home page's key facts, each run of words between two footnote marks.
     facts = page_soup(site, language, "index").select_one("#key-facts dl")
@@ -157,7 +157,7 @@ def test_each_pdf_holds_every_diagram_label_and_the_key_facts_as_text(site, pdf_
         mark.replace_with("\0")
     runs = [run for item in facts.find_all(["dt", "dd"]) for run in item.get_text().split("\0")]
     runs = [flat(run) for run in runs if len(flat(run)) > 3]
-    assert len(runs) > 10
+    assert runs, "no key facts found on the home page"
     assert [run for run in runs if run not in text] == []
 
 
@@ -165,7 +165,7 @@ def test_the_chinese_pdf_is_in_chinese(pdf_texts):
     for language in EDITIONS:
         chinese = len(CJK.findall(pdf_texts[language]))
         if language.startswith("zh"):
-            assert chinese > 5000
+            assert chinese > len(pdf_texts[language]) / 4, "mostly Chinese"
         else:  # the Chinese sources' own titles only
             assert chinese < len(pdf_texts[language]) / 20
 
@@ -186,11 +186,11 @@ def test_each_pdf_links_every_source_and_its_internal_links_all_lead_somewhere(p
     sources = {
         e.fields["url"] for e in parse_file(DOCS / "sources.bib").entries.values() if "url" in e.fields
     }
-    assert len(sources) > 20
+    assert sources
     assert sorted(url for url in sources if url not in uris and unquote(url) not in map(unquote, uris)) == []
     names = {str(name).lstrip("/") for name in pdfs[language].named_destinations}
     internal = [str(link["/Dest"]).lstrip("/") for link in links if isinstance(link.get("/Dest"), str)]
-    assert len(internal) > 500, "glossary terms, footnotes, diagram nodes, 'see the timeline' ..."
+    assert internal, "glossary terms, footnotes, diagram nodes, 'see the timeline' ..."
     assert sorted({target for target in internal if target not in names}) == []
     assert any(target.startswith("glossary--term-") for target in internal)
     assert any(target.startswith("timeline--event-") for target in internal), "the diagrams' links"
