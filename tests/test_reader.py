@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import EDITION_PAGES, EDITIONS, PAGES, PUBLISHED, ROOT, SEARCH_PAGES
 from editions import SOURCE_LANGUAGE, folder
@@ -122,6 +123,51 @@ def test_search_lists_the_page_about_a_key_name(visit, language, query):
     hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
     expected = f"/{folder(language)}{SEARCHES[language][query]}.html"
     assert any(expected in href for href in hits), hits
+
+
+# The sections and reference lists of a page that hold the word outside a diagram but show no
+# highlighted match. Counted per section, not per match: Sphinx 9.0's sphinx_highlight.js walks
+# a live childNodes list with forEach, so it skips the last children of a paragraph in which it
+# split a text node (upstream behaviour, left as it is).
+UNHIGHLIGHTED = """word => {
+    const part = node => node.closest('section, aside.footnote-list');
+    const marked = new Set([...document.querySelectorAll('article span.highlighted')].map(part));
+    const missed = new Set();
+    const walker = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.data.toLowerCase();
+        if (n.parentElement.closest('svg') || !text.includes(word.toLowerCase())) continue;
+        const section = part(n.parentElement);
+        if (!marked.has(section)) missed.add(section.id || section.className);
+    }
+    return [...missed];
+}"""
+
+
+def page_html(site, language: str, name: str) -> BeautifulSoup:
+    path = site.html / folder(language) / f"{name}.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_a_page_with_diagrams_opened_from_search_highlights_the_word_in_every_section(site, visit, language):
+    """Sphinx's highlighting stopped with an error at the first diagram whose description held
+    the word, leaving the rest of the page unmarked."""
+    word = next(iter(SEARCHES[language]))
+    pages = [
+        name
+        for name in PAGES
+        if any(
+            word.lower() in d.get_text().lower()
+            for d in page_html(site, language, name).select(".diagram svg desc")
+        )
+    ]
+    assert pages, f"no diagram describes {word!r}: pick another word"
+    for name in pages:
+        v = visit(folder(language) + f"{name}.html?highlight={word}")
+        v.page.wait_for_selector("article span.highlighted")
+        assert v.page.evaluate(UNHIGHLIGHTED, word) == [], name
+        assert v.errors == [], name
 
 
 NOT_FOUND = {"en": "Page not found", "zh_CN": "未找到页面"}

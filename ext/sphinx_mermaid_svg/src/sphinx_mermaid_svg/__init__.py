@@ -304,6 +304,12 @@ def standalone(svg: str, background: str) -> str:
     )
 
 
+def not_highlighted(svg: str) -> str:
+    """The drawing's accessible name and description kept out of Sphinx's search highlighting,
+    which would wrap their words in elements an SVG <title> or <desc> cannot hold, and stop."""
+    return re.sub(r"<(title|desc)(?=[ >])", r'<\1 class="nohighlight"', svg, count=2)
+
+
 def visit_mermaid(self, node) -> None:
     app, page = self.builder.app, self.builder.current_docname
     config, drawings = app.config, app.mermaid_svg
@@ -346,7 +352,7 @@ def visit_mermaid(self, node) -> None:
             drawing = drawings.found[variant]
             widths[layout] = drawing.width
             svg_id = f"{name}-{layout}-{theme}"
-            svg = drawing.svg.replace(PLACEHOLDER_ID, svg_id)
+            svg = not_highlighted(drawing.svg.replace(PLACEHOLDER_ID, svg_id))
             on_its_own = ""
             if config.mermaid_svg_standalone:
                 background = config.mermaid_svg_backgrounds.get(theme, "transparent")
