@@ -103,10 +103,11 @@ site_edition_settings = {
         "ogp_image_alt": "The Alibaba–FAW alliance: who agreed what, and when",
         "epub_description": "Who agreed what, and when: the alliance of Alibaba Group and China FAW Group.",
         "mermaid_svg_zoom_text": "Open this diagram on its own, to zoom in",
+        # The 404 page's heading is its title; the root edition's also carries the others' text.
         "notfound_context": {
             "title": "Page not found",
-            "body": "<h1>Page not found</h1>\n<p>There is no page at this address. Start again "
-            'from <a href="{home}">the home page</a>, or <a href="{search}">search the site</a>.</p>',
+            "body": 'There is no page at this address. Start again from <a href="{home}">the home page</a>, '
+            'or <a href="{search}">search the site</a>.',
         },
     },
     "zh_CN": {
@@ -124,8 +125,8 @@ site_edition_settings = {
         "mermaid_svg_zoom_text": "在新页面中打开此图（可放大）",
         "notfound_context": {
             "title": "未找到页面",
-            "body": '<h1>未找到页面</h1>\n<p>您访问的页面不存在。请返回<a href="{home}">首页</a>，'
-            '或<a href="{search}">在本站搜索</a>。</p>',
+            "body": '您访问的页面不存在。请返回<a href="{home}">首页</a>，'
+            '或<a href="{search}">在本站搜索</a>。',
         },
     },
 }

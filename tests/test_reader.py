@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import EDITION_PAGES, EDITIONS, PAGES, PUBLISHED, ROOT, SEARCH_PAGES
-from editions import SOURCE_LANGUAGE, folder
+from editions import SOURCE_LANGUAGE, folder, hreflang
 from tools.bench import KIB, PAGE_BYTES_DIAGRAMS, PAGE_BYTES_PLAIN
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -184,6 +184,17 @@ def test_missing_page_at_any_depth_shows_the_styled_404_page(visit):
     page.locator(".sidebar-brand").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/index.html") or page.url.endswith("/")
+
+
+@pytest.mark.parametrize("language", EDITIONS[1:])
+def test_missing_page_of_a_translation_says_so_in_its_language_and_leads_to_its_home(visit, language):
+    """GitHub Pages serves the root 404.html at every missing address, zh-cn/ ones too."""
+    v = visit(folder(language) + "no-such-page.html")
+    said = v.page.locator(f'section[lang="{hreflang(language)}"]')
+    assert said.locator("h2").inner_text() == NOT_FOUND[language]
+    said.locator("a").first.click()
+    v.page.wait_for_load_state()
+    assert v.page.url.endswith(f"/{folder(language)}index.html")
 
 
 @pytest.mark.parametrize("language", EDITIONS[1:])

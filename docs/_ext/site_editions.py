@@ -81,13 +81,29 @@ def apply_edition(app, config) -> None:
     config.html_baseurl = config.site_root_url + folder if config.site_root_url else ""
     config.ogp_site_url = config.html_baseurl
     config.ogp_site_name = config.html_title
-    config.notfound_urls_prefix = prefix = (urlsplit(config.site_root_url).path or "/") + folder
-    # The 404 page is shown at any address: its own links start from the site's root.
-    body = config.notfound_context.get("body", "")
-    home, search = prefix + "index.html", prefix + "search.html"
-    config.notfound_context = {**config.notfound_context, "body": body.format(home=home, search=search)}
+    config.notfound_urls_prefix = (urlsplit(config.site_root_url).path or "/") + folder
+    config.notfound_context = not_found_page(config)
     if language != SOURCE_LANGUAGE and config.html_theme_options.get("source_directory"):
         config.html_theme_options["source_directory"] = f"docs/locales/{language}/LC_MESSAGES/"
+
+
+def not_found_page(config) -> dict[str, str]:
+    """The 404 page of the edition being built: its title as heading, then its text. A host
+    such as GitHub Pages serves the root edition's 404 page at every missing address, zh-cn/
+    ones too, so that page also says it in the other editions' languages, with their links.
+    The page is shown at any address: its links start from the site's root."""
+    root, here = urlsplit(config.site_root_url).path or "/", config.language
+    is_root = not config.site_editions[here]
+    others = [lang for lang in config.site_editions if lang != here] if is_root else []
+    sections = []
+    for language in [here, *others]:
+        settings = config.site_edition_settings.get(language, {})
+        words = settings.get("notfound_context", config.notfound_context)
+        prefix = root + config.site_editions[language]
+        text = words["body"].format(home=prefix + "index.html", search=prefix + "search.html")
+        heading, lang = ("h1", "") if language == here else ("h2", f' lang="{hreflang(language)}"')
+        sections.append(f"<section{lang}><{heading}>{words['title']}</{heading}>\n<p>{text}</p></section>")
+    return {**config.notfound_context, "body": "\n".join(sections)}
 
 
 def load_interface_words(app) -> None:
