@@ -112,6 +112,7 @@ site_edition_settings = {
     },
     "zh_CN": {
         "project": "阿里巴巴与中国一汽的战略合作",
+        "author": "本站维护者",  # in the PDF's, the EPUB's and the citations' metadata
         "copyright": "2026，本站维护者",
         "html_title": "阿里巴巴与中国一汽的战略合作",
         "html_last_updated_fmt": "%Y年%-m月%-d日",

@@ -26,8 +26,15 @@ from pypdf.generic import DictionaryObject, IndirectObject
 from conftest import DOCS, EDITIONS, PAGES, PUBLISHED, ROOT
 from editions import SOURCE_LANGUAGE, folder, hreflang
 
-NAME = runpy.run_path(str(DOCS / "conf.py"))["site_download_name"]
-AUTHOR = runpy.run_path(str(DOCS / "conf.py"))["author"]
+CONF = runpy.run_path(str(DOCS / "conf.py"))
+NAME = CONF["site_download_name"]
+
+
+def author(language: str) -> str:
+    """The maintainers, as the edition names them in every download's metadata."""
+    return CONF["site_edition_settings"].get(language, {}).get("author", CONF["author"])
+
+
 # The fonts package.json pins, as their files name themselves: nothing else may be embedded.
 PINNED_FONTS = {
     "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique",
@@ -216,7 +223,7 @@ def fonts_of(resources, seen: set) -> list[DictionaryObject]:
 
 
 @pytest.mark.parametrize("language", EDITIONS)
-def test_each_pdf_is_tagged_in_its_language_with_only_the_pinned_fonts_embedded(site, pdfs, language):
+def test_each_pdf_is_tagged_and_named_in_its_language_with_only_the_pinned_fonts(site, pdfs, language):
     reader = pdfs[language]
     root = reader.trailer["/Root"]
     assert root["/Lang"] == hreflang(language)
@@ -224,6 +231,7 @@ def test_each_pdf_is_tagged_in_its_language_with_only_the_pinned_fonts_embedded(
     assert "/StructTreeRoot" in root
     site_name = page_soup(site, language, "index").find("meta", property="og:site_name")["content"]
     assert reader.metadata.title == site_name
+    assert reader.metadata.author == author(language)
     seen: set = set()
     fonts = [font for page in reader.pages for font in fonts_of(page.get("/Resources"), seen)]
     assert [str(font.get("/BaseFont")) for font in fonts if font["/Subtype"] == "/Type3"] == []
@@ -282,9 +290,12 @@ def read_book(path: Path) -> tuple[dict, ElementTree.Element, dict, list[str]]:
 
 
 @pytest.mark.parametrize("language", EDITIONS)
-def test_each_epub_holds_every_page_and_diagram_in_its_language_without_a_script(site, language):
+def test_each_epub_holds_every_page_diagram_and_name_in_its_language_without_a_script(site, language):
     files, package, manifest, spine = read_book(book_file(site, language, "epub"))
     assert package.find(f".//{DC}language").text == hreflang(language)
+    fields = ("creator", "publisher", "contributor")
+    names = {field: [e.text for e in package.iter(f"{DC}{field}")] for field in fields}
+    assert names == dict.fromkeys(names, [author(language)]), "the book's makers, in its language"
     pages = [name.removesuffix(".xhtml") for name in spine if name.removesuffix(".xhtml") in PAGES]
     assert pages == toctree_order(site, language)
     cover = [
@@ -361,14 +372,14 @@ def test_every_page_offers_its_citation_as_bibtex_and_csl_json(site, language, p
     assert others == []
     assert entry.fields["title"] == heading(soup)
     assert entry.fields["url"] == address(language, page)
-    assert str(entry.persons["author"][0]).strip("{}") == AUTHOR
+    assert str(entry.persons["author"][0]).strip("{}") == author(language)
     assert entry.fields["date"] == modified(soup)[:10]
     assert entry.fields["urldate"] == "", "the access date is the reader's"
     (item,) = json.loads((cite / f"{page}.json").read_text(encoding="utf-8"))
     assert {"id", "type", "title"} <= set(item)
     assert (item["id"], item["type"], item["title"]) == (key, "webpage", heading(soup))
     assert item["URL"] == address(language, page)
-    assert item["author"] == [{"literal": AUTHOR}]
+    assert item["author"] == [{"literal": author(language)}]
     assert "-".join(f"{part:02d}" for part in item["issued"]["date-parts"][0]) == modified(soup)[:10]
     assert item["language"] == hreflang(language)
 
@@ -404,7 +415,7 @@ def test_every_page_describes_itself_in_json_ld_that_a_json_ld_processor_expands
     assert value(article, "url") == [address(language, page)]
     assert value(article, "dateModified") == [modified(soup)]
     publisher = article["https://schema.org/publisher"][0]
-    assert value(publisher, "name") == [AUTHOR]
+    assert value(publisher, "name") == [author(language)]
     about = article["https://schema.org/about"]
     assert len(about) >= 2
     assert all(organisation["@type"] == ["https://schema.org/Organization"] for organisation in about)

@@ -93,7 +93,7 @@ class SiteEpubBuilder(Epub3Builder):
 
 
 def name_the_book(app, config) -> None:
-    """The book's file name, identifier, language and cover, from the edition."""
+    """The book's file name, identifier, language, names and cover, from the edition."""
     language = hreflang(config.language)
     name = f"{config.site_download_name}-{language}"
     config.epub_basename = name
@@ -102,6 +102,9 @@ def name_the_book(app, config) -> None:
     config.epub_uid = config.epub_identifier = name
     config.epub_language = language
     config.epub_title = config.project
+    # The edition's maintainers as author, publisher (Sphinx's default) and contributor
+    # (Sphinx's default is "unknown").
+    config.epub_author = config.epub_publisher = config.epub_contributor = config.author
     cover = f"_static/cover-{language}.png"
     if (Path(app.srcdir) / cover).is_file():
         config.epub_cover = (cover, "epub-cover.html")
