@@ -170,6 +170,31 @@ def test_a_page_with_diagrams_opened_from_search_highlights_the_word_in_every_se
         assert v.errors == [], name
 
 
+def han_fonts(v, selector: str) -> set[str]:
+    """The fonts the browser set the Han characters of the first element matching `selector` in."""
+    cdp = v.page.context.new_cdp_session(v.page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+    assert re.search(r"[\u4e00-\u9fff]", text), f"{selector}: no Han characters to look at"
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"] for font in fonts}
+
+
+def test_chinese_names_on_english_pages_are_set_in_the_chinese_editions_font(visit):
+    """Without a Chinese font in the English pages' stack, 斑马智行 came out in whatever the
+    machine falls back to: a brush-script Kai on Debian."""
+    chinese = han_fonts(visit(folder(EDITIONS[1]) + "partners"), "article h1")
+    english = visit("partners")
+    english.page.evaluate("""() => {
+        const p = [...document.querySelectorAll('article p')].find(p => /[\u4e00-\u9fff]/.test(p.textContent));
+        p.id = 'han-here';
+    }""")
+    assert chinese <= han_fonts(english, "#han-here"), chinese
+
+
 NOT_FOUND = {"en": "Page not found", "zh_CN": "未找到页面"}
 
 
