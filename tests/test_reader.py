@@ -189,7 +189,8 @@ def test_chinese_names_on_english_pages_are_set_in_the_chinese_editions_font(vis
     chinese = han_fonts(visit(folder(EDITIONS[1]) + "partners"), "article h1")
     english = visit("partners")
     english.page.evaluate("""() => {
-        const p = [...document.querySelectorAll('article p')].find(p => /[\u4e00-\u9fff]/.test(p.textContent));
+        const han = /[\u4e00-\u9fff]/;
+        const p = [...document.querySelectorAll('article p')].find(p => han.test(p.textContent));
         p.id = 'han-here';
     }""")
     assert chinese <= han_fonts(english, "#han-here"), chinese
