@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from conftest import DOCS, EDITIONS, PAGES, PUBLISHED, ROOT
-from editions import SOURCE_LANGUAGE, folder, hreflang
+from editions import SOURCE_LANGUAGE, build, folder, hreflang
 
 CONF = runpy.run_path(str(DOCS / "conf.py"))
 NAME = CONF["site_download_name"]
@@ -287,6 +287,28 @@ def read_book(path: Path) -> tuple[dict, ElementTree.Element, dict, list[str]]:
     spine = [manifest[ref.get("idref")].get("href") for ref in package.iter(f"{OPF}itemref")]
     assert len(spine) == len(set(spine)), "a page listed twice"
     return files, package, manifest, spine
+
+
+def test_a_book_kept_by_a_build_with_nothing_new_is_made_again_after_an_edit(project_copy, tmp_path):
+    """`nox -s docs` keeps an edition's EPUB as it was when nothing it is made from changed (the
+    book's own build costs about what the pages' does); a reader must still get every edit."""
+    site, docs = tmp_path / "html", project_copy / "docs"
+    env = os.environ | {"SITE_PDF": "0"}
+
+    def book() -> dict:
+        [result] = build(site, "-W", "-n", source=docs, only=[SOURCE_LANGUAGE], env=env, books=True)
+        assert result.returncode == 0, result.output[-3000:]
+        return read_book(site / f"{NAME}-{hreflang(SOURCE_LANGUAGE)}.epub")[0]
+
+    book()
+    [again] = build(site, "-W", "-n", source=docs, only=[SOURCE_LANGUAGE], env=env, books=True)
+    assert "(the EPUB, as it was)" in again.output, "nothing changed, yet the book was made again"
+    glossary = docs / "glossary.md"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\nA sentence added for the test.\n")
+    assert b"A sentence added for the test." in book()["glossary.xhtml"]
+    stylesheet = docs / "_static" / "epub-book.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n/* edited for the test */\n")
+    assert b"edited for the test" in book()["_static/epub-book.css"]
 
 
 @pytest.mark.parametrize("language", EDITIONS)

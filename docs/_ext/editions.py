@@ -148,24 +148,26 @@ def build(
     with only_build_of(site), contextlib.ExitStack() as files:
         started = []
         for language in only or languages(source):
+            current = None
             if books:  # the pages link the book that follows them
                 html = sphinx_args(language, site, *options, "-D", "site_epub=1", source=source, alone=alone)
-                steps = [html, book_step(language, site, *options, source=source)]
+                epub = book_step(language, site, *options, source=source)
+                steps, current = [html, epub], book_is_current(epub, source)
             else:
                 steps = [sphinx_args(language, site, *options, source=source, alone=alone, builder=builder)]
             output = files.enter_context(
                 tempfile.TemporaryFile("w+", encoding="utf-8")
             )  # a pipe could stall it
-            chain = Chain(
-                [[sys.executable, "-m", "sphinx", *step] for step in steps], output, env, source.parent
-            )
-            started.append((language, chain, output))
+            commands = [[sys.executable, "-m", "sphinx", *step] for step in steps]
+            chain = Chain(commands, output, env, source.parent, current)
+            started.append((language, chain, output, steps[-1]))
             if not parallel:
                 chain.wait()
         results = []
-        for language, chain, output in started:
+        for language, chain, output, last in started:
             returncode = chain.wait()
             if books and returncode == 0:
+                (book_folder(site, language) / MADE_WITH).write_text("\n".join(last), encoding="utf-8")
                 book = next(book_folder(site, language).glob("*.epub"))
                 shutil.copy2(book, (site if alone else site / folder(language)) / book.name)
             output.seek(0)
@@ -186,11 +188,44 @@ def book_step(language: str, site: Path, *options: str, source: Path = DOCS) -> 
     return sphinx_args(language, site, *kept, source=source, builder="epub", out=book_folder(site, language))
 
 
-class Chain:
-    """sphinx-build processes run one after another, each once the one before succeeded."""
+MADE_WITH = ".made-with"  # beside an edition's EPUB: the sphinx-build arguments it was made with
+UP_TO_DATE = "no targets are out of date."  # what sphinx-build says when it writes no page
 
-    def __init__(self, commands: list[list[str]], output, env: dict | None, cwd: Path) -> None:
+
+def book_is_current(book: list[str], source: Path = DOCS):
+    """Whether an edition's EPUB can stay as it is after its HTML build, given what that build
+    printed: the HTML build wrote no page, the book was made with the same arguments, and no
+    file it is made from (docs/, diagrams/, the extension, the locks) changed since. The
+    EPUB's own build costs about as much as the HTML's, even with nothing to do."""
+    folder = Path(book[-1])
+    root = source.parent
+
+    def current(printed: str) -> bool:
+        made = folder / MADE_WITH
+        books = list(folder.glob("*.epub"))
+        if UP_TO_DATE not in printed or not books or not made.is_file():
+            return False
+        if made.read_text(encoding="utf-8") != "\n".join(book):
+            return False
+        inputs = [source, root / "diagrams", root / "ext", root / "locks"]
+        newest = max(
+            path.stat().st_mtime
+            for top in inputs
+            for path in top.rglob("*")
+            if path.is_file() and "_build" not in path.parts and "__pycache__" not in path.parts
+        )
+        return newest < books[0].stat().st_mtime
+
+    return current
+
+
+class Chain:
+    """sphinx-build processes run one after another, each once the one before succeeded; the
+    last is left out where `current`, given what the ones before printed, says so."""
+
+    def __init__(self, commands: list[list[str]], output, env: dict | None, cwd: Path, current=None) -> None:
         self.commands, self.output, self.env, self.cwd = list(commands), output, env, cwd
+        self.current = current
         self.process = self.next()
 
     def next(self) -> subprocess.Popen:
@@ -205,6 +240,11 @@ class Chain:
             if returncode or not self.commands:
                 return returncode
             self.output.flush()
+            if len(self.commands) == 1 and self.current is not None:
+                self.output.seek(0)
+                if self.current(self.output.read()):
+                    print(f"{UP_TO_DATE} (the EPUB, as it was)", file=self.output, flush=True)
+                    return 0
             self.process = self.next()
 
 
