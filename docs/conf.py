@@ -51,6 +51,7 @@ extensions = [
     "print_edition",  # the PDF of each edition, printed by Chromium where one is found
     "downloads",  # the sidebar's downloads: the PDF, the EPUB, this page's citation files
     "structured_data",  # each page's schema.org JSON-LD: article, sources cited, timeline events
+    "warnings_repeat",  # a build that warned keeps nothing it read: the next one warns again
     "garbage_collection",  # Python's collector spared the objects that last the whole build
 ]
 exclude_patterns = ["_build"]

@@ -83,6 +83,14 @@ def test_raw_html_and_file_inclusion_in_a_page_are_refused(project_copy, tmp_pat
     assert trace not in published(tmp_path / "out")
 
 
+def test_a_refused_page_is_refused_again_by_the_next_build_of_the_same_folder(project_copy, tmp_path):
+    """Sphinx keeps what it read even from a page that warned, and reads only changed pages:
+    the second build passed, at exit 0, with the refused page published."""
+    append(project_copy / "docs" / "timeline.md", "\n\n" + PAGE_ATTACKS["a script in a raw block"][0])
+    for _ in range(2):
+        refused(nox_docs(project_copy, tmp_path / "out", "--only", "en"), "docs/timeline.md")
+
+
 def test_a_script_in_a_translation_is_refused_before_anything_is_built(project_copy, tmp_path):
     catalog, _ = translate(project_copy, "index", lambda line: line[:-1] + '<script>window.pwned=1</script>"')
     output = refused(nox_docs(project_copy, tmp_path / "out"), "docs/locales/zh_CN/LC_MESSAGES/index.po:")
