@@ -156,6 +156,7 @@ html_css_files = [
     ("custom.css", {"priority": 800})
 ]  # as Sphinx stores it: else every build says the settings changed
 html_favicon = "_static/favicon.svg"
+html_copy_source = False  # no page links _sources/, and a refused page's text stayed there
 # The Content-Security-Policy (docs/_ext/finished_pages.py) runs these inline scripts and no
 # other: a new Furo whose theme script differs fails the build, naming the page.
 content_security_policy_scripts = [

@@ -25,7 +25,9 @@ def nox_docs(project: Path, out: Path, *options: str, env: dict | None = None) -
 
 
 def published(out: Path) -> str:
-    return "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in out.rglob("*.html"))
+    """The pages, and any plain-text copy of what they were written from."""
+    texts = [path for path in out.rglob("*") if path.suffix in {".html", ".txt"}]
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in texts)
 
 
 def append(path: Path, text: str) -> None:
