@@ -29,7 +29,7 @@ COVERS = {  # hreflang -> (families, kicker, title's lines, subtitle, edition)
         '"DejaVu Sans", "Noto Sans SC"',
         "ALIBABA GROUP × CHINA FAW GROUP",
         ("The Alibaba–FAW", "alliance"),
-        "Smart cockpits, Banma's car OS and Alibaba Cloud for FAW and Hongqi: who agreed what, and when."
+        "Smart cockpits, Banma’s car OS and Alibaba Cloud for FAW and Hongqi: who agreed what, and when."
         " Every fact sourced.",
         "English edition",
     ),
@@ -37,7 +37,7 @@ COVERS = {  # hreflang -> (families, kicker, title's lines, subtitle, edition)
         '"Noto Sans SC", "DejaVu Sans"',
         "阿里巴巴集团 × 中国一汽",
         ("阿里巴巴与中国一汽", "的战略合作"),
-        "斑马网络的车载操作系统与智能座舱、阿里云与中国一汽和红旗：谁在何时达成了什么协议。每一项事实都注明出处。",
+        "斑马智行的车载操作系统与智能座舱、阿里云与中国一汽和红旗：谁在何时达成了什么协议。每一项事实都注明出处。",
         "简体中文版",
     ),
 }
