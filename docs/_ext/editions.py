@@ -272,7 +272,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for result in results:
         print(f"-- {result.language} edition --\n{result.output.rstrip()}\n", flush=True)
-    behind = [line.strip() for result in results for line in result.output.splitlines() if NOTICE in line]
+    # Each edition's HTML and EPUB builds both name a page that is behind: say it once.
+    lines = [line.strip() for result in results for line in result.output.splitlines()]
+    behind = list(dict.fromkeys(line for line in lines if NOTICE in line))
     if behind:  # repeated last, where a maintainer looks
         print("Translations behind the English (their pages show English there):")
         print("\n".join("  " + line.split(NOTICE, 1)[1].strip() for line in behind))
