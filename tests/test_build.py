@@ -135,3 +135,17 @@ def test_a_new_diagram_with_no_browser_to_draw_it_says_how_to_get_one(project_co
     assert "CHROMIUM_PATH=/nonexistent/chromium does not exist" in result.stderr
     assert "apt-get install chromium" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_edition_that_failed_is_printed_last_just_above_the_line_that_says_so(monkeypatch, capsys):
+    import editions
+
+    made = [
+        editions.Built("en", 1, "WARNING: the English page is broken"),
+        editions.Built("zh_CN", 0, "build succeeded."),
+    ]
+    monkeypatch.setattr(editions, "build", lambda *args, **kwargs: made)
+    assert editions.main(["/nonexistent/site"]) == 1
+    printed = capsys.readouterr().out.rstrip().splitlines()
+    assert printed[-1] == "The build of the en edition failed: the messages above say why."
+    assert printed.index("WARNING: the English page is broken") > printed.index("build succeeded.")

@@ -270,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildRunning as running:
         print(running)
         return 1
-    for result in results:
+    # Edition order, except that an edition that failed comes last, just above the line that
+    # says so, where a maintainer (or the tail the bench shows) sees why.
+    for result in sorted(results, key=lambda result: result.returncode != 0):
         print(f"-- {result.language} edition --\n{result.output.rstrip()}\n", flush=True)
     # Each edition's HTML and EPUB builds both name a page that is behind: say it once.
     lines = [line.strip() for result in results for line in result.output.splitlines()]
