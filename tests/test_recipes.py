@@ -129,3 +129,15 @@ def git_repository_commit(project: Path) -> None:
     git = ["git", "-C", str(project), "-c", "user.name=recipe", "-c", "user.email=recipe@localhost"]
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "a page and a diagram, as the README says"], check=True)
+
+
+def test_the_benchs_fresh_clone_gets_node_modules_of_its_own_not_the_checkouts(tmp_path):
+    # A clone that held the copy's node_modules link ran `npm ci` through it, and after
+    # `nox -s bench` the real checkout's node_modules was empty.
+    copy = project_copy(tmp_path)
+    tracked = subprocess.run(
+        ["git", "-C", str(copy), "ls-files"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert (copy / "node_modules").is_symlink()
+    assert "node_modules" not in tracked
+    assert [name for name in tracked if name.endswith(".mo")] == []

@@ -137,7 +137,7 @@ def git_repository(folder: Path) -> None:
 
 # What a clone holds that `nox -s docs` reads (and the live preview).
 PROJECT = ["docs", "diagrams", "tools", "ext", "locks", "noxfile.py", "pyproject.toml", ".python-version",
-           "package.json", "package-lock.json"]  # fmt: skip
+           "package.json", "package-lock.json", ".npmrc", ".gitignore"]  # fmt: skip
 
 
 def project_copy(into: Path, name: str = "project") -> Path:
@@ -150,8 +150,10 @@ def project_copy(into: Path, name: str = "project") -> Path:
             shutil.copytree(path, copy / entry, ignore=shutil.ignore_patterns("_build", "__pycache__"))
         else:
             shutil.copy2(path, copy)
-    (copy / "node_modules").symlink_to(ROOT / "node_modules")
     git_repository(copy)
+    # Linked after the commit: a clone of the copy gets a node_modules of its own from `npm
+    # ci`, as a fresh clone does, and never reinstalls the real checkout's through the link.
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")
     return copy
 
 
